@@ -1,0 +1,48 @@
+package rails
+
+import "github.com/poollint/poollint/parser"
+
+// App is the model of one Rails app, as its processes will run it.
+type App struct {
+	Root    string // directory on disk
+	Display string // the root as the user typed it (joined with the found app dir), used to print paths
+
+	Files    map[string]*parser.File // every file read, by app-relative path
+	Versions Versions
+	RailsEnv string // the RAILS_ENV the app is linted for (default production)
+
+	Processes []*Process
+	Databases *DatabaseFile // config/database.yml, nil if absent
+	Pumas     map[string]*PumaConfig
+	Unicorns  map[string]*UnicornConfig
+	Sidekiqs  map[string]*SidekiqConfig
+	Sidekiq   *SidekiqRuby // what initializers do in Sidekiq.configure_server
+	Procfile  *parser.Procfile
+	AppJSON   *parser.AppJSON
+
+	// Problems are files that could not be read or understood, and facts
+	// that had to be assumed; rules report them as config-unreadable.
+	Problems []Problem
+}
+
+// Problem is a file poollint could not read or statically understand, or
+// an assumption it had to make.
+type Problem struct {
+	Span    parser.Span // the file (and line, when known)
+	Message string
+	Assumed bool // an assumption, not a failure: reported as info
+}
+
+// File returns a file read for the app, or nil.
+func (a *App) File(rel string) *parser.File { return a.Files[rel] }
+
+// ProcessesOf returns the processes of one kind, in Procfile order.
+func (a *App) ProcessesOf(kind ProcessKind) []*Process {
+	var out []*Process
+	for _, p := range a.Processes {
+		if p.Kind == kind {
+			out = append(out, p)
+		}
+	}
+	return out
+}

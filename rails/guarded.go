@@ -1,0 +1,83 @@
+package rails
+
+import (
+	sitter "github.com/smacker/go-tree-sitter"
+
+	"github.com/poollint/poollint/parser"
+)
+
+// Guarded is the value of one DSL call (`threads 5, 5`, `workers 2`) that
+// applies only when the conditions around it hold: puma.rb files wrap
+// settings in `if ENV["RAILS_ENV"] == "production"` or end them with
+// `if worker_count > 1`.
+type Guarded struct {
+	Value *Value
+	Call  parser.Call
+	Span  parser.Span // the whole call
+	Conds []*Value    // every one must be truthy
+}
+
+// Applies reports whether the call runs in env. A condition poollint
+// cannot evaluate counts as true: the setting is written to be used.
+func (g *Guarded) Applies(env Env) bool {
+	for _, c := range g.Conds {
+		if truth, ok := Truthy(c, env); ok && !truth {
+			return false
+		}
+	}
+	return true
+}
+
+// lastApplying returns the call that wins in env: the DSL keeps the last.
+func lastApplying(gs []*Guarded, env Env) *Guarded {
+	var last *Guarded
+	for _, g := range gs {
+		if g.Applies(env) {
+			last = g
+		}
+	}
+	return last
+}
+
+// guardedCalls reads every top-level call of the given names, with value
+// built by arg (nil arg: no value).
+func guardedCalls(r *parser.RubyFile, arg func(parser.Call) *Value, names ...string) []*Guarded {
+	var out []*Guarded
+	for _, c := range r.TopLevelCalls(names...) {
+		g := &Guarded{Call: c, Span: r.Span(c.Node), Conds: conditionsOf(r, c.Node)}
+		if arg != nil {
+			g.Value = arg(c)
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// conditionsOf turns the if/unless/ternary/modifier conditions enclosing n
+// into condition values, negated where n sits in an else branch or under
+// `unless`.
+func conditionsOf(r *parser.RubyFile, n *sitter.Node) []*Value {
+	var out []*Value
+	for _, c := range r.EnclosingConditions(n) {
+		if c.Cond == nil {
+			continue
+		}
+		v := ValueFromRuby(r, c.Cond)
+		if c.Negated != c.InElse {
+			v = Not(v)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// topStatements returns the statements of a parsed file or snippet.
+func topStatements(r *parser.RubyFile) []*sitter.Node {
+	var out []*sitter.Node
+	for i := 0; i < int(r.Root.NamedChildCount()); i++ {
+		if c := r.Root.NamedChild(i); c.Type() != "comment" {
+			out = append(out, c)
+		}
+	}
+	return out
+}

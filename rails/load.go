@@ -1,0 +1,224 @@
+package rails
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/poollint/poollint/parser"
+)
+
+// Options say how to load an app.
+type Options struct {
+	RailsEnv string            // default "production"
+	Env      map[string]string // outer environment: .poollint.yml env, then --env flags
+	Display  string            // the root as the user typed it
+}
+
+// Load builds the model of the app at root. It fails only when the root
+// itself cannot be read; every unreadable file becomes a Problem and the
+// rest of the app is still modelled.
+func Load(root string, opts Options) (*App, error) {
+	if _, err := os.ReadDir(root); err != nil {
+		return nil, fmt.Errorf("cannot read the app directory: %w", unwrapPathError(err))
+	}
+	if opts.RailsEnv == "" {
+		opts.RailsEnv = "production"
+	}
+	if opts.Display == "" {
+		opts.Display = root
+	}
+	a := &App{
+		Root:     root,
+		Display:  opts.Display,
+		Files:    map[string]*parser.File{},
+		RailsEnv: opts.RailsEnv,
+		Pumas:    map[string]*PumaConfig{},
+		Unicorns: map[string]*UnicornConfig{},
+		Sidekiqs: map[string]*SidekiqConfig{},
+	}
+	a.loadVersions()
+	a.loadDatabases()
+	if f := a.readFile("Procfile"); f != nil {
+		a.Procfile = parser.ParseProcfile(f)
+		for _, msg := range a.Procfile.Errors {
+			a.problem(parser.Span{File: f.Path}, msg, false)
+		}
+	}
+	if f := a.readFile("app.json"); f != nil {
+		aj, err := parser.ParseAppJSON(f)
+		if err != nil {
+			a.problem(parser.Span{File: f.Path}, err.Error(), false)
+		} else {
+			a.AppJSON = aj
+		}
+	}
+	a.buildProcesses(opts)
+	a.loadServerConfigs()
+	a.loadInitializers()
+	sort.SliceStable(a.Problems, func(i, j int) bool { return a.Problems[i].Span.File < a.Problems[j].Span.File })
+	return a, nil
+}
+
+func (a *App) loadVersions() {
+	f := a.readFile("Gemfile.lock")
+	if f == nil {
+		a.Versions.Assumed = true
+		if a.exists("Gemfile.lock") {
+			return // unreadable: already reported
+		}
+		a.problem(parser.Span{File: "Gemfile.lock"}, "no Gemfile.lock: assuming the newest Rails, Puma and Sidekiq", true)
+		return
+	}
+	lock, err := parser.ParseLockfile(f)
+	if err != nil {
+		a.Versions.Assumed = true
+		a.problem(parser.Span{File: f.Path}, err.Error()+"; assuming the newest Rails, Puma and Sidekiq", false)
+		return
+	}
+	a.Versions.Lock = lock
+}
+
+// readWithSample reads rel, else the .example/.sample variant an app ships
+// instead (DESIGN.md "Sample files"), and says so.
+func (a *App) readWithSample(rel string) (*parser.File, bool) {
+	if f := a.readFile(rel); f != nil || a.exists(rel) {
+		return f, false
+	}
+	for _, suffix := range []string{".example", ".sample", ".dist", ".template"} {
+		if f := a.readFile(rel + suffix); f != nil {
+			a.problem(parser.Span{File: f.Path}, rel+" is absent; read the sample "+f.Path+" instead", true)
+			return f, true
+		}
+	}
+	return nil, false
+}
+
+// parseYAML parses a YAML file; a file it cannot read is a Problem. A
+// document whose structure ERB generates is kept (what it shows is read)
+// but reported too.
+func (a *App) parseYAML(f *parser.File) *parser.YAMLDoc {
+	doc, err := parser.ParseYAML(f)
+	if err != nil {
+		span, msg := locateError(f, err)
+		a.problem(span, msg, false)
+		return nil
+	}
+	if doc.DynamicStructure {
+		a.problem(parser.Span{File: f.Path}, "ERB generates part of this file's structure ("+doc.DynamicReason+"); only what is written statically was read", false)
+	}
+	return doc
+}
+
+// locateError turns a parser error "path:LINE: message" into the span of
+// that line and the message alone.
+func locateError(f *parser.File, err error) (parser.Span, string) {
+	msg := strings.TrimPrefix(err.Error(), f.Path+":")
+	if i := strings.Index(msg, ":"); i > 0 {
+		if line, convErr := strconv.Atoi(msg[:i]); convErr == nil && line >= 1 && line <= f.Lines.LineCount() {
+			start, end := f.Lines.LineBounds(line)
+			return f.Span(start, end), strings.TrimSpace(msg[i+1:])
+		}
+	}
+	return parser.Span{File: f.Path}, strings.TrimSpace(msg)
+}
+
+// parseRuby parses a Ruby file; a syntax error is a Problem, and the tree
+// is still used for what it shows.
+func (a *App) parseRuby(f *parser.File) *parser.RubyFile {
+	r, err := parser.ParseRuby(f)
+	if err != nil {
+		a.problem(parser.Span{File: f.Path}, err.Error(), false)
+		return nil
+	}
+	if r.HasErrors {
+		a.problem(r.FirstError, "Ruby syntax error; settings after it may be missed", false)
+	}
+	return r
+}
+
+func (a *App) loadDatabases() {
+	f, sample := a.readWithSample("config/database.yml")
+	if f == nil {
+		return
+	}
+	a.Databases = &DatabaseFile{File: f, Sample: sample, Doc: a.parseYAML(f)}
+}
+
+// loadServerConfigs reads the Puma, Unicorn and Sidekiq config files the
+// processes name, plus the default locations.
+func (a *App) loadServerConfigs() {
+	pumaPaths := append([]string{"config/puma.rb"}, a.listDir("config/puma", ".rb")...)
+	var unicornPaths, sidekiqPaths []string
+	unicornPaths = append(unicornPaths, "config/unicorn.rb")
+	sidekiqPaths = append(sidekiqPaths, "config/sidekiq.yml", "config/sidekiq.yml.erb")
+	for _, p := range a.Processes {
+		if p.ConfigPath == "" {
+			continue
+		}
+		switch p.Kind {
+		case PumaProcess:
+			pumaPaths = append(pumaPaths, cleanRel(p.ConfigPath))
+		case UnicornProcess:
+			unicornPaths = append(unicornPaths, cleanRel(p.ConfigPath))
+		case SidekiqProcess:
+			sidekiqPaths = append(sidekiqPaths, cleanRel(p.ConfigPath))
+		}
+	}
+	for _, rel := range pumaPaths {
+		if f := a.readFile(rel); f != nil && a.Pumas[rel] == nil {
+			if r := a.parseRuby(f); r != nil {
+				a.Pumas[rel] = readPuma(f, r)
+			}
+		}
+	}
+	for i, rel := range unicornPaths {
+		var f *parser.File
+		if i == 0 {
+			f, _ = a.readWithSample(rel)
+		} else {
+			f = a.readFile(rel)
+		}
+		if f != nil && a.Unicorns[rel] == nil {
+			if r := a.parseRuby(f); r != nil {
+				a.Unicorns[rel] = readUnicorn(f, r)
+			}
+		}
+	}
+	for i, rel := range sidekiqPaths {
+		var f *parser.File
+		sample := false
+		if i == 0 {
+			f, sample = a.readWithSample(rel)
+		} else {
+			f = a.readFile(rel)
+		}
+		if f != nil && a.Sidekiqs[rel] == nil {
+			a.Sidekiqs[rel] = &SidekiqConfig{File: f, Sample: sample, Doc: a.parseYAML(f)}
+		}
+	}
+}
+
+// loadInitializers reads what config/initializers do to Sidekiq's
+// concurrency and pool.
+func (a *App) loadInitializers() {
+	sr := &SidekiqRuby{}
+	for _, rel := range a.listDir("config/initializers", ".rb") {
+		f := a.readFile(rel)
+		if f == nil || !strings.Contains(string(f.Src), "Sidekiq") {
+			continue
+		}
+		if r := a.parseRuby(f); r != nil {
+			readSidekiqRuby(sr, r)
+		}
+	}
+	if sr.File != nil {
+		a.Sidekiq = sr
+	}
+}
+
+// ErrNoApp is returned by callers that find no app under a path.
+var ErrNoApp = errors.New("no Rails app found")

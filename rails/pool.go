@@ -1,0 +1,137 @@
+package rails
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/poollint/poollint/parser"
+)
+
+// DefaultPool is Active Record's pool size when none is set, in every
+// version (facts 1.1).
+const DefaultPool = 5
+
+// Pool is the size of the Active Record pool one process gets for one
+// database config, and where that size comes from.
+type Pool struct {
+	Size      int
+	Known     bool
+	Unlimited bool     // Rails >= 8.1: max_connections nil or negative
+	Setting   *Setting // the key that sets it; nil when the default applies
+	Key       string   // "pool", "max_connections", "DATABASE_URL ?pool=", ...
+	Default   bool     // no setting: Active Record's default 5
+	Override  *Value   // set by an initializer (Sidekiq.configure_server ...)
+	Unset     []string // variables whose written defaults applied
+	Reason    string   // why it is unknown
+	Span      parser.Span
+}
+
+// Source describes where the pool comes from, for messages.
+func (p Pool) Source() string {
+	switch {
+	case p.Override != nil:
+		return "set by establish_connection at " + spanRef(p.Override.Span)
+	case p.Default:
+		return "Active Record's default"
+	case p.Key == "DATABASE_URL ?pool=":
+		return "?pool= in DATABASE_URL"
+	}
+	return p.Key + " at " + spanRef(p.Span)
+}
+
+func spanRef(s parser.Span) string {
+	return s.File + ":" + strconv.Itoa(s.Start.Line)
+}
+
+// PoolOf evaluates the pool of db in process p (RULES.md "pool P").
+func (a *App) PoolOf(db *DatabaseConfig, p *Process) Pool {
+	env := a.EnvOf(p)
+	if p.Kind == SidekiqProcess && db.Primary && a.Sidekiq != nil && a.Sidekiq.PoolOverride != nil {
+		ov := a.Sidekiq.PoolOverride
+		c := a.SidekiqConcurrency(p)
+		if c.Known {
+			env.SidekiqConcurrency = c.Max
+		}
+		r := ov.Eval(env)
+		pool := Pool{Override: ov, Span: ov.Span, Unset: r.Unset, Key: "establish_connection"}
+		return finishPool(pool, r, a.Versions)
+	}
+	rails81 := a.Versions.RailsAtLeast("8.1.0")
+	if pool, ok := a.urlPool(db, p, env, rails81); ok {
+		return pool
+	}
+	setting, key := db.Pool, "pool"
+	if rails81 && db.MaxConnections != nil {
+		setting, key = db.MaxConnections, "max_connections"
+	}
+	if setting == nil {
+		return Pool{Size: DefaultPool, Known: true, Default: true, Span: db.KeySpan, Key: key}
+	}
+	r := setting.Value.Eval(env)
+	pool := Pool{Setting: setting, Key: key, Span: setting.ValueSpan, Unset: r.Unset}
+	if r.Kind == RNil {
+		if rails81 {
+			// 8.1 fetches the key, gets nil, and means "no limit" (facts 2a).
+			pool.Known, pool.Unlimited = true, true
+			return pool
+		}
+		pool.Size, pool.Known, pool.Default = DefaultPool, true, false
+		return pool
+	}
+	return finishPool(pool, r, a.Versions)
+}
+
+func finishPool(pool Pool, r Result, v Versions) Pool {
+	switch r.Kind {
+	case RInt:
+		pool.Size, pool.Known = r.Int, true
+		if r.Int < 0 && v.RailsAtLeast("8.1.0") {
+			pool.Unlimited = true
+		}
+	case RNil:
+		pool.Size, pool.Known = DefaultPool, true
+	default:
+		pool.Reason = r.Reason
+	}
+	return pool
+}
+
+// urlPool applies DATABASE_URL (or NAME_DATABASE_URL) query parameters the
+// way the locked Rails merges them (facts section 10).
+func (a *App) urlPool(db *DatabaseConfig, p *Process, env Env, rails81 bool) (Pool, bool) {
+	varName := "DATABASE_URL"
+	if !db.Primary {
+		varName = strings.ToUpper(db.Name) + "_DATABASE_URL"
+	}
+	raw, ok := env.Lookup(varName)
+	if !ok || raw == "" {
+		return Pool{}, false
+	}
+	if a.Versions.RailsAtLeast("4.1.0") && db.URL != nil {
+		return Pool{}, false // an explicit url: key wins over DATABASE_URL
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return Pool{}, false
+	}
+	q := u.Query()
+	keys := []string{"pool"}
+	if rails81 {
+		keys = []string{"max_connections", "pool"}
+		if db.MaxConnections != nil {
+			keys = []string{"max_connections"} // ?pool= loses to max_connections in the yml
+		}
+	}
+	for _, k := range keys {
+		if s := q.Get(k); s != "" {
+			n, _ := strconv.Atoi(s)
+			return Pool{Size: n, Known: true, Key: "DATABASE_URL ?" + k + "=", Span: p.Span}, true
+		}
+	}
+	if !a.Versions.RailsAtLeast("4.1.0") {
+		// Rails 3.2 and 4.0 connect with the URL alone: database.yml's pool is not used.
+		return Pool{Size: DefaultPool, Known: true, Default: true, Span: db.KeySpan, Key: "pool"}, true
+	}
+	return Pool{}, false
+}

@@ -1,0 +1,200 @@
+package rails
+
+import (
+	"sort"
+	"strconv"
+
+	"github.com/poollint/poollint/parser"
+)
+
+// buildProcesses reads the Procfile's lines as processes, or implies the
+// processes from the app's files when there is no Procfile (RULES.md
+// "process").
+func (a *App) buildProcesses(opts Options) {
+	outer := map[string]string{}
+	for k, v := range opts.Env {
+		outer[k] = v
+	}
+	if a.Procfile != nil && len(a.Procfile.Entries) > 0 {
+		for i := range a.Procfile.Entries {
+			a.Processes = append(a.Processes, a.processFromEntry(&a.Procfile.Entries[i], outer, opts.RailsEnv))
+		}
+		return
+	}
+	a.impliedProcesses(outer, opts.RailsEnv)
+}
+
+func (a *App) processFromEntry(e *parser.ProcfileEntry, outer map[string]string, railsEnv string) *Process {
+	p := &Process{Name: e.Name, Entry: e, Span: e.Span, Inline: map[string]parser.Assign{}, outer: outer, railsEnv: railsEnv}
+	vars := map[string]string{}
+	for k, v := range outer {
+		vars[k] = v
+	}
+	unset := map[string]bool{}
+	// The shell expands each inline assignment in the environment so far;
+	// the assignments then override it for the command.
+	for _, as := range e.Env {
+		r := ValueFromWord(as.Value).EvalRaw(Env{Vars: vars})
+		for _, u := range r.Unset {
+			unset[u] = true
+		}
+		switch r.Kind {
+		case RInt:
+			vars[as.Name] = strconv.Itoa(r.Int)
+		case RStr:
+			vars[as.Name] = r.Str
+		case RNil:
+			vars[as.Name] = ""
+		default:
+			delete(vars, as.Name)
+		}
+		p.Inline[as.Name] = as
+	}
+	for u := range unset {
+		p.Unset = append(p.Unset, u)
+	}
+	sort.Strings(p.Unset)
+	kind, argv := classify(e.Argv, a.Versions, a.exists("config/puma.rb"))
+	p.Kind = kind
+	p.PgBouncerWrapper = pgbouncerWrapper(e)
+	p.PgBouncer = p.PgBouncerWrapper != ""
+	p.Migrates = runsMigrations(e)
+	a.readFlags(p, argv)
+	if p.EnvironmentFlag != "" {
+		if _, ok := vars["RAILS_ENV"]; !ok {
+			vars["RAILS_ENV"] = p.EnvironmentFlag
+		}
+	}
+	if _, ok := vars["RAILS_ENV"]; !ok {
+		vars["RAILS_ENV"] = railsEnv
+	}
+	p.Env = Env{Vars: vars}
+	return p
+}
+
+// readFlags reads the command-line flags that set threads, workers,
+// concurrency, the config file and the environment.
+func (a *App) readFlags(p *Process, argv []parser.Word) {
+	literal := func(w parser.Word) string {
+		s, _ := w.Literal()
+		return s
+	}
+	switch p.Kind {
+	case PumaProcess:
+		if w, _, ok := parser.Flag(argv, "-t", "--threads"); ok {
+			p.ThreadsFlag = threadsMaxFromWord(w)
+		}
+		if w, _, ok := parser.Flag(argv, "-w", "--workers"); ok {
+			p.WorkersFlag = ValueFromWord(w)
+		}
+		if w, _, ok := parser.Flag(argv, "-C", "--config"); ok {
+			p.ConfigPath = literal(w)
+		}
+		if w, _, ok := parser.Flag(argv, "-e", "--environment"); ok {
+			p.EnvironmentFlag = literal(w)
+		}
+	case SidekiqProcess:
+		// -t is Sidekiq's shutdown timeout, not threads: only -c counts.
+		if w, _, ok := parser.Flag(argv, "-c", "--concurrency"); ok {
+			p.ConcurrencyFlag = ValueFromWord(w)
+		}
+		if w, _, ok := parser.Flag(argv, "-C", "--config"); ok {
+			p.ConfigPath = literal(w)
+		}
+		if w, _, ok := parser.Flag(argv, "-e", "--environment"); ok {
+			p.EnvironmentFlag = literal(w)
+		}
+	case UnicornProcess:
+		if w, _, ok := parser.Flag(argv, "-c", "--config-file"); ok {
+			p.ConfigPath = literal(w)
+		}
+		if w, _, ok := parser.Flag(argv, "-E", "--env"); ok {
+			p.EnvironmentFlag = literal(w)
+		}
+	}
+}
+
+// impliedProcesses follows RULES.md: with no Procfile, the app runs Puma,
+// Unicorn, Sidekiq, Solid Queue or GoodJob when their gem is locked (or,
+// with no lockfile, when their config file exists). A config file whose gem
+// is not locked is dead config and implies nothing.
+func (a *App) impliedProcesses(outer map[string]string, railsEnv string) {
+	noLock := a.Versions.Lock == nil
+	uses := func(gem, config string) bool {
+		if a.Versions.Has(gem) {
+			return true
+		}
+		return noLock && config != "" && a.exists(config)
+	}
+	add := func(name string, kind ProcessKind) {
+		vars := map[string]string{}
+		for k, v := range outer {
+			vars[k] = v
+		}
+		if _, ok := vars["RAILS_ENV"]; !ok {
+			vars["RAILS_ENV"] = railsEnv
+		}
+		a.Processes = append(a.Processes, &Process{Name: name, Kind: kind, Implied: true, Env: Env{Vars: vars}, Inline: map[string]parser.Assign{}, outer: outer, railsEnv: railsEnv})
+	}
+	switch {
+	case uses("puma", "config/puma.rb"):
+		add("web", PumaProcess)
+	case uses("unicorn", "config/unicorn.rb"):
+		add("web", UnicornProcess)
+	}
+	if uses("sidekiq", "config/sidekiq.yml") {
+		add("worker", SidekiqProcess)
+	}
+	if a.Versions.Has("solid_queue") && a.exists("config/queue.yml") {
+		add("jobs", SolidQueueProcess)
+	}
+	if a.Versions.Has("good_job") {
+		add("good_job", GoodJobProcess)
+	}
+}
+
+// ProcessWith returns p as it would run with the outer variable name set
+// to value (an operator's `heroku config:set NAME=value`): inline
+// assignments on the Procfile line are expanded again and still win.
+func (a *App) ProcessWith(p *Process, name, value string) *Process {
+	outer := map[string]string{}
+	for k, v := range p.outer {
+		outer[k] = v
+	}
+	outer[name] = value
+	if p.Entry != nil {
+		return a.processFromEntry(p.Entry, outer, p.railsEnv)
+	}
+	q := *p
+	vars := map[string]string{}
+	for k, v := range p.Env.Vars {
+		vars[k] = v
+	}
+	vars[name] = value
+	q.Env = Env{Vars: vars}
+	q.outer = outer
+	return &q
+}
+
+// VarsAffecting returns the outer variables that can change p's settings:
+// those its inline assignments read, plus any name given.
+func (p *Process) VarsAffecting(names ...string) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(n string) {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	for _, n := range names {
+		add(n)
+		if as, ok := p.Inline[n]; ok {
+			for _, m := range ValueFromWord(as.Value).Vars() {
+				add(m)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,89 @@
+package rails
+
+import (
+	"github.com/poollint/poollint/parser"
+)
+
+// PumaConfig is what one Puma config file sets.
+type PumaConfig struct {
+	File *parser.File
+	Ruby *parser.RubyFile
+
+	Threads      []*Guarded // `threads min, max`: Value is the max
+	Workers      []*Guarded // `workers n`
+	Preload      []*Guarded // `preload_app!` (Value false for `preload_app! false`)
+	MaxIOThreads []*Guarded // Puma 8 `max_io_threads n`
+	Hooks        []*Hook
+	// Delegated names a call that configures Puma from elsewhere
+	// (GovukPuma.configure_rails(self)), so what this file shows is partial.
+	Delegated string
+}
+
+// Hook is a fork hook block: Puma's before_fork / on_worker_boot /
+// before_worker_boot, Unicorn's before_fork / after_fork.
+type Hook struct {
+	Name string
+	Call parser.Call
+	Span parser.Span
+	Ruby *parser.RubyFile
+}
+
+// pumaHookNames are the hooks that run around forking workers (Puma 7
+// renamed on_* to before_*; the old names still work).
+var pumaHookNames = []string{"before_fork", "on_worker_boot", "before_worker_boot", "on_worker_fork", "before_worker_fork", "after_worker_fork", "after_worker_boot", "on_refork", "before_refork"}
+
+// readPuma reads a Puma config file.
+func readPuma(f *parser.File, r *parser.RubyFile) *PumaConfig {
+	pc := &PumaConfig{File: f, Ruby: r}
+	pc.Threads = guardedCalls(r, func(c parser.Call) *Value {
+		switch len(c.Args) {
+		case 0:
+			return Unknown("threads without arguments", r.Span(c.Node), r.Text(c.Node))
+		case 1:
+			return ValueFromRuby(r, c.Args[0]) // threads(min, max = min) since Puma 6.5
+		}
+		return ValueFromRuby(r, c.Args[1])
+	}, "threads")
+	pc.Workers = guardedCalls(r, firstArg(r), "workers")
+	pc.MaxIOThreads = guardedCalls(r, firstArg(r), "max_io_threads")
+	pc.Preload = guardedCalls(r, func(c parser.Call) *Value {
+		if len(c.Args) == 0 {
+			return boolValue(true)
+		}
+		return ValueFromRuby(r, c.Args[0])
+	}, "preload_app!")
+	for _, g := range guardedCalls(r, nil, pumaHookNames...) {
+		if g.Call.Block == nil {
+			continue
+		}
+		pc.Hooks = append(pc.Hooks, &Hook{Name: g.Call.Method, Call: g.Call, Span: g.Span, Ruby: r})
+	}
+	for _, c := range r.TopLevelCalls("configure_rails", "configure") {
+		if c.Receiver != nil {
+			pc.Delegated = r.Text(c.Node)
+		}
+	}
+	return pc
+}
+
+func firstArg(r *parser.RubyFile) func(parser.Call) *Value {
+	return func(c parser.Call) *Value {
+		if len(c.Args) == 0 {
+			return Unknown("no argument", r.Span(c.Node), r.Text(c.Node))
+		}
+		return ValueFromRuby(r, c.Args[0])
+	}
+}
+
+// HooksNamed returns the hooks with one of the given names.
+func (pc *PumaConfig) HooksNamed(names ...string) []*Hook {
+	var out []*Hook
+	for _, h := range pc.Hooks {
+		for _, n := range names {
+			if h.Name == n {
+				out = append(out, h)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,96 @@
+package rails
+
+import (
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/poollint/poollint/parser"
+)
+
+// Setting is one key of a YAML mapping as the app reads it: the value
+// expression plus where the key and value are written. When the key comes
+// through a merge key (`<<: *default`), the spans point into the anchored
+// mapping, where a fix must edit it.
+type Setting struct {
+	Value     *Value
+	Key       *yaml.Node
+	Node      *yaml.Node
+	KeySpan   parser.Span
+	ValueSpan parser.Span
+	Raw       string // the scalar as written (ERB included)
+	Inherited bool   // defined in another mapping and merged or aliased in
+}
+
+// settingOf reads key from mapping m of doc, or nil when absent.
+func settingOf(doc *parser.YAMLDoc, m *yaml.Node, key string) *Setting {
+	val, keyNode := doc.Lookup(m, key)
+	if val == nil || keyNode == nil {
+		return nil
+	}
+	s := &Setting{
+		Key:       keyNode,
+		Node:      val,
+		KeySpan:   doc.Span(keyNode),
+		ValueSpan: doc.Span(val),
+		Value:     ValueFromYAML(doc, val),
+	}
+	s.Raw = string(doc.File.Src[s.ValueSpan.Start.Offset:s.ValueSpan.End.Offset])
+	s.Inherited = !directKey(m, keyNode)
+	return s
+}
+
+// directKey reports whether keyNode is one of m's own keys.
+func directKey(m *yaml.Node, keyNode *yaml.Node) bool {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i] == keyNode {
+			return true
+		}
+	}
+	return false
+}
+
+// ValueFromYAML builds the Value of a scalar node. An ERB output tag is
+// parsed as the Ruby expression it is; Rails renders it before YAML reads
+// the file, so an expression that renders nothing yields a YAML null.
+func ValueFromYAML(doc *parser.YAMLDoc, n *yaml.Node) *Value {
+	n = parser.Resolve(n)
+	span := doc.Span(n)
+	text := string(doc.File.Src[span.Start.Offset:span.End.Offset])
+	if n.Kind != yaml.ScalarNode {
+		return Unknown("not a scalar", span, text)
+	}
+	if tag := doc.ERBOf(n); tag != nil {
+		code := strings.TrimSpace(tag.Code)
+		if code == "" {
+			return &Value{Op: OpNil, Span: span, Text: text}
+		}
+		r, err := parser.ParseRubySnippet(doc.File, tag.Code, tag.CodeStart)
+		if err != nil || r.HasErrors {
+			return Unknown("the ERB in this value is not valid Ruby", span, text)
+		}
+		stmts := topStatements(r)
+		if len(stmts) != 1 {
+			return Unknown("cannot evaluate `"+oneLine(code)+"` statically", span, text)
+		}
+		v := ValueFromRuby(r, stmts[0])
+		return v
+	}
+	if len(doc.ERBInside(n)) > 0 {
+		return Unknown("a value mixing text and ERB", span, text)
+	}
+	switch n.Tag {
+	case "!!null":
+		return &Value{Op: OpNil, Span: span, Text: text}
+	case "!!int":
+		if v, ok := atoiLoose(n.Value); ok {
+			return Lit(v, span, text)
+		}
+	case "!!bool":
+		if n.Value == "true" || n.Value == "yes" || n.Value == "on" {
+			return &Value{Op: OpStr, Str: "true", Span: span, Text: text}
+		}
+		return &Value{Op: OpStr, Str: "false", Span: span, Text: text}
+	}
+	return &Value{Op: OpStr, Str: n.Value, Span: span, Text: text}
+}

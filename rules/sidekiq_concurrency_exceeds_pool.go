@@ -1,0 +1,31 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/poollint/poollint/rails"
+)
+
+func sidekiqConcurrencyExceedsPool() *Rule {
+	return &Rule{
+		ID:       "sidekiq-concurrency-exceeds-pool",
+		Severity: Error,
+		Fixable:  "safe",
+		Summary:  "Sidekiq runs more job threads than its Active Record pool holds",
+		Check: func(app *rails.App) []Diagnostic {
+			var out []Diagnostic
+			for _, p := range app.ProcessesOf(rails.SidekiqProcess) {
+				for _, o := range overPool(app, p, app.SidekiqConcurrency(p)) {
+					out = append(out, Diagnostic{
+						Severity: Error,
+						Span:     locate(o, true),
+						Message: fmt.Sprintf("Sidekiq runs %d job threads (%s) in %s but the %s pool is %d (%s): jobs will raise ActiveRecord::ConnectionTimeoutError%s",
+							o.Threads.Max, o.Threads.Source, p.Describe(), o.DB.Describe(), o.Pool.Size, o.Pool.Source(), assumptions(o.Threads.Unset, o.Pool.Unset, p.Unset)),
+						Related: []Related{{Span: o.Pool.Span, Message: poolNote(o)}},
+					})
+				}
+			}
+			return dedupe(out)
+		},
+	}
+}

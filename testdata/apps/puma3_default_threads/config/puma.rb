@@ -1,0 +1,3 @@
+workers Integer(ENV["WEB_CONCURRENCY"] || 2)
+preload_app!
+port ENV["PORT"] || 3000

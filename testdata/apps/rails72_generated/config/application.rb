@@ -1,0 +1,1 @@
+module App; class Application < Rails::Application; end; end
