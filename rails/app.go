@@ -20,6 +20,12 @@ type App struct {
 	Procfile  *parser.Procfile
 	AppJSON   *parser.AppJSON
 
+	Octopus      *OctopusConfig    // config/shards.yml with ar-octopus locked (octopus.go)
+	SolidQueue   *SolidQueueConfig // config/queue.yml (solid_queue.go)
+	GoodJob      *GoodJobConfig    // GoodJob settings (good_job.go)
+	Initializers []*Initializer    // pool-related code in config/initializers (initializers.go)
+	ForkSites    []*ForkSite       // fork calls in app code (fork_sites.go)
+
 	// Problems are files that could not be read or understood, and facts
 	// that had to be assumed; rules report them as config-unreadable.
 	Problems []Problem

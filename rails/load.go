@@ -59,6 +59,11 @@ func Load(root string, opts Options) (*App, error) {
 	a.buildProcesses(opts)
 	a.loadServerConfigs()
 	a.loadInitializers()
+	a.loadInitializerFacts()
+	a.loadOctopus()
+	a.loadSolidQueue()
+	a.loadGoodJob()
+	a.loadForkSites()
 	sort.SliceStable(a.Problems, func(i, j int) bool { return a.Problems[i].Span.File < a.Problems[j].Span.File })
 	return a, nil
 }

@@ -90,3 +90,15 @@ func dedupe(ds []Diagnostic) []Diagnostic {
 	}
 	return out
 }
+
+// relatedUnlessSame drops a related location that repeats the main one.
+func relatedUnlessSame(main parser.Span, rel []Related) []Related {
+	var out []Related
+	for _, r := range rel {
+		if r.Span.File == main.File && r.Span.Start.Offset == main.Start.Offset {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}

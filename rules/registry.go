@@ -27,6 +27,22 @@ func All() []*Rule {
 		pumaThreadsExceedPool(),
 		sidekiqConcurrencyExceedsPool(),
 		poolNotTiedToThreads(),
+		jobThreadsExceedPool(),
+		sidekiqIgnoredKey(),
+		ambiguousPoolKeys(),
+		unicornPoolOversized(),
+		unicornMissingDisconnect(),
+		unicornMissingReconnect(),
+		pumaMissingDisconnect(),
+		pumaMissingReconnect(),
+		forkWithoutDisconnect(),
+		redundantForkHook(),
+		pgbouncerPreparedStatements(),
+		pgbouncerAdvisoryLocks(),
+		octopusIgnoresPool(),
+		octopusUnmaintained(),
+		databaseURLPoolOverride(),
+		obsoletePoolInitializer(),
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
 	return all
@@ -61,11 +77,15 @@ func Run(app *rails.App, opts Options) []Diagnostic {
 	}
 	var out []Diagnostic
 	for _, r := range All() {
+		if r.Check == nil {
+			continue
+		}
 		if ignored[r.ID] || (len(selected) > 0 && !selected[r.ID]) {
 			continue
 		}
 		for _, d := range r.Check(app) {
 			d.Rule = r.ID
+			d.Related = relatedUnlessSame(d.Span, d.Related)
 			out = append(out, d)
 		}
 	}
