@@ -1,0 +1,177 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"path/filepath"
+
+	"github.com/poollint/poollint/rails"
+	"github.com/poollint/poollint/report"
+	"github.com/poollint/poollint/rules"
+)
+
+// Exit codes, as DESIGN.md's command-line contract fixes them.
+const (
+	exitClean    = 0 // nothing at or above --fail-on
+	exitFindings = 1 // findings at or above --fail-on
+	exitTrouble  = 2 // a usage error, or a PATH or app that could not be read
+)
+
+// subcommand is a verb that takes the place of the PATHs.
+type subcommand struct {
+	name    string
+	args    string // for the help text
+	summary string
+	run     func(args []string, stdout, stderr io.Writer) int
+}
+
+func subcommands() []subcommand {
+	return []subcommand{
+		{name: "rules", summary: "list the rules: ID, severity, fix, summary", run: runRules},
+		{name: "explain", args: "RULE", summary: "print the documentation of one rule", run: runExplain},
+	}
+}
+
+// run is the whole command, with its streams passed in so tests can drive
+// it; it returns the exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		for _, c := range subcommands() {
+			if args[0] == c.name {
+				return c.run(args[1:], stdout, stderr)
+			}
+		}
+	}
+	return runLint(args, stdout, stderr)
+}
+
+// runLint lints the apps under the PATHs and reports them.
+func runLint(args []string, stdout, stderr io.Writer) int {
+	cfg, err := parseLintArgs(args)
+	if errors.Is(err, flag.ErrHelp) {
+		return wrote(printUsage(stdout), stderr, exitClean)
+	}
+	if err != nil {
+		return usageError(stderr, err)
+	}
+	if cfg.version {
+		_, err := fmt.Fprintln(stdout, "poollint", version())
+		return wrote(err, stderr, exitClean)
+	}
+	write, err := reporter(cfg.format, !cfg.noColor && colorWanted(stdout))
+	if err != nil {
+		return usageError(stderr, err)
+	}
+
+	apps, allRead := lintPaths(cfg, stderr)
+	code := exitClean
+	switch {
+	case !allRead:
+		code = exitTrouble
+	case failing(apps, cfg.failOn):
+		code = exitFindings
+	}
+	return wrote(write(stdout, apps), stderr, code)
+}
+
+// lintPaths discovers, loads and checks every app at or under the PATHs.
+// A PATH or app that cannot be read is reported on stderr and the others
+// are still linted; allRead says whether that never happened.
+func lintPaths(cfg lintConfig, stderr io.Writer) (apps []report.App, allRead bool) {
+	allRead = true
+	seen := map[string]bool{} // `poollint . myapp` lints myapp once
+	for _, path := range cfg.paths {
+		roots, err := rails.Discover(path)
+		if err != nil {
+			fmt.Fprintf(stderr, "poollint: %s: %v\n", path, withoutPath(err))
+			allRead = false
+		} else if len(roots) == 0 {
+			fmt.Fprintf(stderr, "poollint: no Rails app found under %s (an app root has config/ plus Gemfile or config/application.rb)\n", path)
+			allRead = false
+		}
+		for _, root := range roots { // a walk that failed part-way still lints what it found
+			if abs, err := filepath.Abs(root); err == nil {
+				if seen[abs] {
+					continue
+				}
+				seen[abs] = true
+			}
+			display := displayPath(path, root)
+			app, err := rails.Load(root, rails.Options{RailsEnv: cfg.railsEnv, Env: cfg.env, Display: display})
+			if err != nil {
+				fmt.Fprintf(stderr, "poollint: %s: %v\n", display, err)
+				allRead = false
+				continue
+			}
+			diags := rules.Run(app, rules.Options{Select: cfg.selected, Ignore: cfg.ignored})
+			apps = append(apps, reportApp(app, diags))
+		}
+	}
+	return apps, allRead
+}
+
+// displayPath names an app root the way the user typed its PATH: the PATH
+// itself for an app root, else the PATH joined with the app's directory.
+func displayPath(path, root string) string {
+	rel, err := filepath.Rel(path, root)
+	if err != nil || rel == "." {
+		return path
+	}
+	return filepath.Join(path, rel)
+}
+
+// withoutPath drops the "stat PATH:" prefix of a file-system error, since
+// the message already starts with the PATH as the user typed it.
+func withoutPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// reportApp is what the report needs of one linted app.
+func reportApp(app *rails.App, diags []rules.Diagnostic) report.App {
+	processes := make([]string, 0, len(app.Processes))
+	for _, p := range app.Processes {
+		processes = append(processes, p.Name)
+	}
+	return report.App{
+		Display:     app.Display,
+		Rails:       app.Versions.Rails(),
+		Processes:   processes,
+		Files:       app.Files,
+		Diagnostics: diags,
+	}
+}
+
+// failing reports whether any finding is at or above the --fail-on severity.
+func failing(apps []report.App, failOn rules.Severity) bool {
+	for _, app := range apps {
+		for _, d := range app.Diagnostics {
+			if d.Severity >= failOn {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// usageError reports a command-line mistake and how to get help.
+func usageError(stderr io.Writer, err error) int {
+	fmt.Fprintf(stderr, "poollint: %v\nRun 'poollint --help' for usage.\n", err)
+	return exitTrouble
+}
+
+// wrote turns a failure to write the output (a full disk, a closed pipe)
+// into exit code 2: a report that did not get out is not a pass.
+func wrote(err error, stderr io.Writer, code int) int {
+	if err != nil {
+		fmt.Fprintf(stderr, "poollint: writing the output: %v\n", err)
+		return exitTrouble
+	}
+	return code
+}
