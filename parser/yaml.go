@@ -75,11 +75,9 @@ const (
 	// maxAliasHops bounds Resolve; yaml.v3 never chains aliases, so any
 	// small number works.
 	maxAliasHops = 16
-	// The error line is found by re-parsing prefixes (yaml.v3's own line
-	// numbers are off by one for parser errors and missing on line 1);
-	// above these sizes poollint falls back to yaml.v3's number.
-	maxErrorSearchLines = 2000
-	maxErrorSearchBytes = 64 << 10
+	// errorLine re-parses prefixes of a broken file; these bound the work.
+	errorSearchFailures = 50
+	errorSearchBudget   = 2 << 20 // bytes parsed
 )
 
 // ParseYAML masks the ERB of f and parses the first YAML document of it.
@@ -162,28 +160,54 @@ func yamlMessage(err error) string {
 	return msg
 }
 
-// errorLine finds the line of a YAML syntax error: the line after the
-// longest run of whole lines that still parses. That is the line the error
-// is on, or where the construct that never closes (a quote, a bracket)
-// opens. Only yaml.v3's scanner errors carry a correct line number.
+// errorLine finds the line of a YAML syntax error. yaml.v3's own number
+// is only right for scanner errors: it is missing on line 1 and, for
+// parser errors, is the 0-based line of the enclosing construct. So the
+// line is found by parsing prefixes of whole lines: the error is on the
+// line after the last prefix that parses (for a quote or bracket that
+// never closes, the line where it opens). A prefix that ends inside a
+// multi-line quoted scalar or flow collection fails too, so the search
+// goes on past failures, until errorSearchFailures prefixes in a row fail
+// (no quoted scalar in a config file is that long) or the byte budget is
+// spent. It starts just above yaml.v3's line, which is never far above
+// the real one.
 func (d *YAMLDoc) errorLine(err error) int {
-	starts := d.lines.starts
-	if len(starts) > maxErrorSearchLines || len(d.masked) > maxErrorSearchBytes {
-		msg := strings.TrimPrefix(err.Error(), "yaml: line ")
-		if i := strings.Index(msg, ":"); i > 0 {
-			if n, err := strconv.Atoi(msg[:i]); err == nil && n > 0 {
-				return n
-			}
-		}
-		return 1
+	starts := d.lines.starts     // line k (1-based) is masked[starts[k-1]:starts[k]]
+	parses := func(k int) bool { // do the first k lines parse?
+		_, err := parseFirstYAMLDocument(d.masked[:starts[k]])
+		return err == nil
 	}
-	lastGood := 0
-	for k := 1; k < len(starts); k++ {
-		if _, err := parseFirstYAMLDocument(d.masked[:starts[k]]); err == nil {
-			lastGood = k
+	from := 0
+	if hint := yamlErrorLineHint(err); hint > 2 {
+		from = min(hint-2, len(starts)-1)
+		if !parses(from) {
+			from = 0
+		}
+	}
+	lastGood, failures, budget := from, 0, errorSearchBudget
+	for k := from + 1; k < len(starts) && failures < errorSearchFailures && budget > 0; k++ {
+		budget -= starts[k]
+		if parses(k) {
+			lastGood, failures = k, 0
+		} else {
+			failures++
 		}
 	}
 	return d.File.Lines.Pos(starts[lastGood]).Line
+}
+
+// yamlErrorLineHint is the line yaml.v3 put in its message, or 0.
+func yamlErrorLineHint(err error) int {
+	msg, ok := strings.CutPrefix(err.Error(), "yaml: line ")
+	if !ok {
+		return 0
+	}
+	i := strings.Index(msg, ":")
+	if i < 0 {
+		return 0
+	}
+	n, _ := strconv.Atoi(msg[:i])
+	return n
 }
 
 // checkYAMLAliases rejects documents whose aliases expand past
@@ -594,7 +618,7 @@ func blockScalarEnd(src []byte, s int) int {
 		lineStart--
 	}
 	parentIndent := yamlIndent(src, lineStart)
-	end := s + 1
+	end := min(s+1, len(src))
 	explicit := 0
 	for end < len(src) && strings.IndexByte("+-123456789", src[end]) >= 0 {
 		if c := src[end]; c >= '1' && c <= '9' {

@@ -104,6 +104,14 @@ func TestYAMLScalarSpans(t *testing.T) {
 			want: want{text: "5", line: 1, col: 7, off: 6, endLine: 1, endCol: 8},
 		},
 		{
+			// Anchor names are [0-9A-Za-z_-]+, so "&a:x: 1" anchors the
+			// key ":x" (found by FuzzParseYAML).
+			name: "anchor glued to a key",
+			src:  "a:\n&k:x: 1\n",
+			path: []string{":x"},
+			want: want{text: "1", line: 2, col: 7, off: 9, endLine: 2, endCol: 8},
+		},
+		{
 			name: "multi-line plain scalar",
 			src:  "a: one\n  two\n\n  three\nb: 1\n",
 			path: []string{"a"},
@@ -189,6 +197,10 @@ func TestYAMLCollectionAndKeySpans(t *testing.T) {
 	}
 	if got := yamlSpanText(d, d.Span(yamlPath(t, d, "empty"))); got != "{}" {
 		t.Errorf("empty flow mapping span = %q", got)
+	}
+	glued := parseYAMLString(t, "a:\n&k:x: 1\n")
+	if _, k := glued.Lookup(glued.Root, ":x"); yamlSpanText(glued, glued.Span(k)) != ":x" {
+		t.Errorf("anchored key span = %q, want \":x\"", yamlSpanText(glued, glued.Span(k)))
 	}
 	_, key := d.Lookup(def, "pool")
 	if s := d.Span(key); yamlSpanText(d, s) != "pool" || s.Start.Line != 3 || s.Start.Col != 3 {
@@ -294,6 +306,26 @@ func TestYAMLErrors(t *testing.T) {
 			name:     "unclosed quote is reported where it opens",
 			src:      "a: 1\nb: 'x\nc: 2\n",
 			wantLine: 2,
+		},
+		{
+			name:     "multi-line quoted scalar before the error",
+			src:      "a: \"x\n  y\"\nb: 1\nc: d: e\n",
+			wantLine: 4,
+		},
+		{
+			name:     "multi-line flow sequence before the error",
+			src:      "list: [a,\n  b]\nx: y: z\n",
+			wantLine: 3,
+		},
+		{
+			name:     "error on line 1 of a long file",
+			src:      "a: b: c\n" + strings.Repeat("key: value\n", 3000),
+			wantLine: 1,
+		},
+		{
+			name:     "error deep in a long file",
+			src:      strings.Repeat("key: value\n", 1500) + "a:\n  b: 1\n c: 2\n" + strings.Repeat("key: value\n", 1500),
+			wantLine: 1503,
 		},
 		{
 			name:     "invalid even after ERB (sidekiq.yml.example)",
