@@ -1,6 +1,54 @@
 package rules
 
-// pumaMissingReconnect is being written (issue 3); the placeholder keeps the build green.
+import (
+	"fmt"
+
+	"github.com/poollint/poollint/rails"
+)
+
+// pumaReconnectHooks are the hooks that run in a worker right after the
+// fork (Puma 7 renamed on_worker_boot to before_worker_boot, facts 2.3).
+var pumaReconnectHooks = []string{"on_worker_boot", "before_worker_boot"}
+
 func pumaMissingReconnect() *Rule {
-	return &Rule{ID: "puma-missing-reconnect", Summary: "(being written)"}
+	return &Rule{
+		ID:       "puma-missing-reconnect",
+		Severity: Error,
+		Fixable:  "safe/unsafe",
+		Summary:  "Puma forks preloaded workers and no on_worker_boot re-establishes Active Record (Rails < 5.2)",
+		Check: func(app *rails.App) []Diagnostic {
+			ver, unsafe := forkUnsafeRails(app)
+			if !unsafe {
+				return nil
+			}
+			var out []Diagnostic
+			for _, p := range app.ProcessesOf(rails.PumaProcess) {
+				f := app.PumaForkOf(p)
+				hooks, ok := pumaHooks(f, pumaReconnectHooks...)
+				if !ok || anyHook(hooks, (*rails.Hook).Reconnects) {
+					continue
+				}
+				existing := lastHook(hooks)
+				name := "on_worker_boot"
+				if app.Versions.AtLeast("puma", "7.0.0") {
+					name = "before_worker_boot"
+				}
+				d := Diagnostic{
+					Severity: reconnectSeverity(ver),
+					Span:     pumaHookLocation(app, p, f, existing),
+					Message: fmt.Sprintf("Puma forks %s from a master that preloaded the app (%s) and %s: %s%s",
+						workersPhrase(f.Workers), f.Preload.Source,
+						pumaMissingPhrase(f, existing, "on_worker_boot/before_worker_boot", "calls ActiveRecord::Base.establish_connection", "call ActiveRecord::Base.establish_connection"),
+						reconnectConsequence(ver), assumptions(f.Workers.Unset, f.Preload.Unset, p.Unset)),
+					Related: pumaRelated(f),
+				}
+				if f.Config != nil {
+					d.Fix = hookFix(f.Config.File, existing, reconnectAnchor(f.Config.Hooks, f.Env), name, "", reconnectStatement,
+						"re-establishes Active Record's connection", reconnectFixSafe(ver))
+				}
+				out = append(out, d)
+			}
+			return dedupe(out)
+		},
+	}
 }

@@ -1,0 +1,2 @@
+worker_processes 3
+preload_app true

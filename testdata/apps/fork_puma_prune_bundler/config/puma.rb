@@ -1,0 +1,2 @@
+threads 5, 5
+prune_bundler

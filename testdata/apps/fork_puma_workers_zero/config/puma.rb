@@ -1,0 +1,3 @@
+threads 5, 5
+workers 0
+preload_app!

@@ -1,0 +1,7 @@
+worker_processes Integer(ENV["WEB_CONCURRENCY"] || 3)
+timeout 15
+preload_app true
+
+before_exec do |server|
+  ENV["BUNDLE_GEMFILE"] = File.expand_path("../Gemfile", __dir__)
+end
