@@ -13,10 +13,10 @@ import (
 	"github.com/smacker/go-tree-sitter/ruby"
 )
 
-// MaxRubySize bounds what ParseRuby accepts. Tree-sitter offsets are 32-bit
-// and a Rails config file is a few kilobytes; anything this large is not a
-// config file and parsing it would only burn memory.
-const MaxRubySize = 16 << 20
+// MaxRubySize bounds what ParseRuby accepts. A Rails config file is a few
+// kilobytes; anything this large is not one, and parsing and walking it
+// would only burn time and memory (tree-sitter offsets are 32-bit anyway).
+const MaxRubySize = 4 << 20
 
 // rubyLanguage is the grammar, created once. A TSLanguage is immutable, so
 // sharing it between goroutines is safe (unlike a parser or a tree).
@@ -33,10 +33,12 @@ type RubyFile struct {
 	// Tree is kept so the C tree outlives every node handed out: a node
 	// holds a pointer to its tree, but callers holding only the RubyFile
 	// must not see the tree freed under them.
-	Tree       *sitter.Tree
-	Root       *sitter.Node
-	HasErrors  bool // the tree has ERROR or MISSING nodes
-	FirstError Span // where the first of them is (zero when HasErrors is false)
+	Tree *sitter.Tree
+	Root *sitter.Node
+	// HasErrors says the code is not valid Ruby: the tree has ERROR or
+	// MISSING nodes, or a keyword read as a name (see firstError).
+	HasErrors  bool
+	FirstError Span // where the first such node is (zero when HasErrors is false)
 
 	src  []byte // the bytes that were parsed: f.Src, or the snippet
 	base int    // offset of src[0] in File.Src
@@ -99,34 +101,35 @@ func parseRuby(ctx context.Context, f *File, src []byte, base int) (*RubyFile, e
 // took for a name. The grammar recovers from a stray `end`, `else` or
 // `when 1` by reading the keyword as an identifier and reports no error,
 // but Ruby rejects the file, and the fixer's re-parse check must see that.
-func (r *RubyFile) firstError(n *sitter.Node) *sitter.Node {
-	if n.IsError() || n.IsMissing() || r.isKeywordAsName(n) {
-		return n
-	}
-	for i := 0; i < int(n.ChildCount()); i++ {
-		if bad := r.firstError(n.Child(i)); bad != nil {
-			return bad
+func (r *RubyFile) firstError(root *sitter.Node) *sitter.Node {
+	var bad *sitter.Node
+	walkTree([]step{{node: root}}, func(path []step) bool {
+		n := path[len(path)-1].node
+		if bad == nil && (n.IsError() || n.IsMissing() || r.isKeywordAsName(path)) {
+			bad = n
 		}
-	}
-	return nil
+		return bad == nil
+	})
+	return bad
 }
 
-// isKeywordAsName reports whether n is an identifier spelled like a
-// reserved word where Ruby cannot accept one. Method names after a receiver
-// (`x.end`) and definition names (`def end`, `end:` parameters) are legal.
-func (r *RubyFile) isKeywordAsName(n *sitter.Node) bool {
-	if n.Type() != "identifier" || !rubyKeyword(r.Text(n)) {
+// isKeywordAsName reports whether the node at the end of path is an
+// identifier spelled like a reserved word where Ruby cannot accept one.
+// Method names after a receiver (`x.end`) and definition names (`def end`,
+// `end:` parameters) are legal.
+func (r *RubyFile) isKeywordAsName(path []step) bool {
+	last := path[len(path)-1]
+	if last.node.Type() != "identifier" || !rubyKeyword(r.Text(last.node)) {
 		return false
 	}
-	p := n.Parent()
-	if p == nil {
+	if len(path) < 2 {
 		return true
 	}
-	switch {
-	case same(field(p, "name"), n):
+	switch last.field {
+	case "name":
 		return false
-	case same(field(p, "method"), n):
-		return field(p, "receiver") == nil
+	case "method":
+		return field(path[len(path)-2].node, "receiver") == nil
 	}
 	return true
 }
@@ -173,29 +176,23 @@ func (r *RubyFile) CompactText(n *sitter.Node) string {
 	}
 	var b strings.Builder
 	prevEnd := -1
-	var walk func(n *sitter.Node)
-	walk = func(n *sitter.Node) {
-		if n.Type() == "comment" {
-			return
+	walkTree([]step{{node: n}}, func(path []step) bool {
+		leaf := path[len(path)-1].node
+		if leaf.ChildCount() > 0 {
+			return true
 		}
-		if n.ChildCount() == 0 {
-			tok := r.Text(n)
-			if tok == "" {
-				return
-			}
-			start := int(n.StartByte())
-			if b.Len() > 0 && start > prevEnd && isWordByte(lastByte(b.String())) && isWordByte(tok[0]) {
-				b.WriteByte(' ')
-			}
-			b.WriteString(tok)
-			prevEnd = int(n.EndByte())
-			return
+		tok := r.Text(leaf)
+		if tok == "" {
+			return false
 		}
-		for i := 0; i < int(n.ChildCount()); i++ {
-			walk(n.Child(i))
+		start := int(leaf.StartByte())
+		if b.Len() > 0 && start > prevEnd && isWordByte(lastByte(b.String())) && isWordByte(tok[0]) {
+			b.WriteByte(' ')
 		}
-	}
-	walk(n)
+		b.WriteString(tok)
+		prevEnd = int(leaf.EndByte())
+		return false
+	})
 	return b.String()
 }
 
@@ -258,11 +255,8 @@ func (r *RubyFile) literalContent(n *sitter.Node) (string, bool) {
 	}
 	// Single-quoted forms ('x', %q, %w is not a string node) only honour
 	// \\ and \' and tree-sitter leaves those inside string_content.
-	single := false
-	if n.ChildCount() > 0 {
-		open := r.Text(n.Child(0))
-		single = strings.HasPrefix(open, "'") || strings.HasPrefix(open, "%q") || strings.HasPrefix(open, ":'")
-	}
+	open := r.Text(n)
+	single := strings.HasPrefix(open, "'") || strings.HasPrefix(open, "%q") || strings.HasPrefix(open, ":'")
 	var b strings.Builder
 	for _, c := range namedChildren(n) {
 		switch c.Type() {
@@ -414,6 +408,99 @@ func (r *RubyFile) IntValue(n *sitter.Node) (int, bool) {
 	return int(v), true
 }
 
+// Tree navigation. Node.Child(i) and Node.Parent() in go-tree-sitter are
+// not constant-time (Parent walks down from the root), so looping over
+// them is quadratic on a long file. These helpers walk with one TreeCursor
+// and carry the path from the root instead of asking for parents.
+
+// step is one node of a path, with the field it fills in its parent ("" for
+// none, or for the first step).
+type step struct {
+	node  *sitter.Node
+	field string
+}
+
+// walkTree visits the last node of prefix and its descendants in source
+// order. visit gets the path from prefix[0] down to the node (the node is
+// last) and returns whether to walk into the node's children; the path is
+// reused between calls and must not be kept. Comments and heredoc bodies
+// are skipped; ERROR nodes, which tree-sitter may also mark as extras, are
+// not.
+//
+// Extras are told apart with IsExtra, never by Type: this tree-sitter's
+// cursor gives an extra the alias of the node the cursor started from, so a
+// comment inside a receiver chain reports itself as a "call".
+func walkTree(prefix []step, visit func(path []step) bool) {
+	if len(prefix) == 0 || prefix[len(prefix)-1].node == nil {
+		return
+	}
+	path := append([]step(nil), prefix...)
+	base := len(path)
+	c := sitter.NewTreeCursor(path[base-1].node)
+	defer c.Close()
+	for {
+		cur := path[len(path)-1].node
+		noise := cur.IsExtra() && !cur.HasError()
+		if !noise && visit(path) && c.GoToFirstChild() {
+			path = append(path, step{c.CurrentNode(), c.CurrentFieldName()})
+			continue
+		}
+		for {
+			if len(path) == base {
+				return
+			}
+			if c.GoToNextSibling() {
+				path[len(path)-1] = step{c.CurrentNode(), c.CurrentFieldName()}
+				break
+			}
+			c.GoToParent()
+			path = path[:len(path)-1]
+		}
+	}
+}
+
+// childrenOf returns every child of n with its field.
+func childrenOf(n *sitter.Node) []step {
+	if n == nil || n.ChildCount() == 0 {
+		return nil
+	}
+	out := make([]step, 0, n.ChildCount())
+	c := sitter.NewTreeCursor(n)
+	defer c.Close()
+	for ok := c.GoToFirstChild(); ok; ok = c.GoToNextSibling() {
+		out = append(out, step{c.CurrentNode(), c.CurrentFieldName()})
+	}
+	return out
+}
+
+// pathTo returns the path from the root of r's tree down to n (n last),
+// searching only the children whose byte range holds n. A node not found
+// (from another tree) gets a path of its own.
+func (r *RubyFile) pathTo(n *sitter.Node) []step {
+	var path []step
+	var search func(at step) bool
+	search = func(at step) bool {
+		path = append(path, at)
+		if at.node.Equal(n) {
+			return true
+		}
+		for _, c := range childrenOf(at.node) {
+			if c.node.StartByte() <= n.StartByte() && n.EndByte() <= c.node.EndByte() && search(c) {
+				return true
+			}
+		}
+		path = path[:len(path)-1]
+		return false
+	}
+	if n == nil {
+		return nil
+	}
+	if !search(step{node: r.Root}) {
+		return []step{{node: n}}
+	}
+	return path
+}
+
 // field returns n's child in the named field, skipping comments: tree-sitter
 // attaches a comment that sits inside a construct to the surrounding field
 // (`if x # note` gives the comment the field "condition" too).
@@ -421,11 +508,11 @@ func field(n *sitter.Node, name string) *sitter.Node {
 	if n == nil {
 		return nil
 	}
-	for i := 0; i < int(n.ChildCount()); i++ {
-		c := n.Child(i)
-		if !c.IsExtra() && n.FieldNameForChild(i) == name {
-			return c
-		}
+	if c := n.ChildByFieldName(name); c == nil || !c.IsExtra() {
+		return c
+	}
+	if all := fields(n, name); len(all) > 0 {
+		return all[0]
 	}
 	return nil
 }
@@ -433,10 +520,9 @@ func field(n *sitter.Node, name string) *sitter.Node {
 // fields returns every child of n in the named field, in order.
 func fields(n *sitter.Node, name string) []*sitter.Node {
 	var out []*sitter.Node
-	for i := 0; n != nil && i < int(n.ChildCount()); i++ {
-		c := n.Child(i)
-		if !c.IsExtra() && n.FieldNameForChild(i) == name {
-			out = append(out, c)
+	for _, c := range childrenOf(n) {
+		if c.field == name && !c.node.IsExtra() {
+			out = append(out, c.node)
 		}
 	}
 	return out
@@ -446,9 +532,17 @@ func fields(n *sitter.Node, name string) []*sitter.Node {
 // comments and heredoc bodies (extras that tree-sitter can place anywhere).
 func namedChildren(n *sitter.Node) []*sitter.Node {
 	var out []*sitter.Node
-	for i := 0; n != nil && i < int(n.NamedChildCount()); i++ {
-		c := n.NamedChild(i)
-		if !c.IsExtra() {
+	for _, c := range namedSteps(n) {
+		out = append(out, c.node)
+	}
+	return out
+}
+
+// namedSteps is namedChildren with the fields.
+func namedSteps(n *sitter.Node) []step {
+	var out []step
+	for _, c := range childrenOf(n) {
+		if c.node.IsNamed() && !c.node.IsExtra() {
 			out = append(out, c)
 		}
 	}

@@ -46,23 +46,19 @@ type Call struct {
 // a call only where it is a statement and no local variable of that name
 // was defined before it in the file.
 func (r *RubyFile) Calls(n *sitter.Node, names ...string) []Call {
+	if n == nil {
+		return nil
+	}
 	var out []Call
 	locals := r.newLocalNames()
-	var walk func(n *sitter.Node)
-	walk = func(n *sitter.Node) {
-		if n.IsExtra() {
-			return
-		}
-		if c, ok := r.callAt(n, locals); ok && wanted(c.Method, names) {
+	// Start from n's real path so a call at the root of the subtree still
+	// knows its parent (a modifier guard, an assignment).
+	walkTree(r.pathTo(n), func(path []step) bool {
+		if c, ok := r.callAt(path, locals); ok && wanted(c.Method, names) {
 			out = append(out, c)
 		}
-		for i := 0; i < int(n.NamedChildCount()); i++ {
-			walk(n.NamedChild(i))
-		}
-	}
-	if n != nil {
-		walk(n)
-	}
+		return true
+	})
 	return out
 }
 
@@ -75,49 +71,55 @@ func (r *RubyFile) Calls(n *sitter.Node, names ...string) []Call {
 func (r *RubyFile) TopLevelCalls(names ...string) []Call {
 	var out []Call
 	locals := r.newLocalNames()
-	var stmt func(n *sitter.Node)
-	body := func(n *sitter.Node) {
-		for _, s := range statements(n) {
-			stmt(s)
+	var stmt func(path []step)
+	// under extends path by a child; the full slice expression makes
+	// sibling branches never share a backing array.
+	under := func(path []step, child *sitter.Node, fieldName string) []step {
+		return append(path[:len(path):len(path)], step{child, fieldName})
+	}
+	body := func(path []step) {
+		for _, s := range namedSteps(path[len(path)-1].node) {
+			stmt(append(path[:len(path):len(path)], s))
 		}
 	}
-	stmt = func(n *sitter.Node) {
-		if n == nil {
-			return
+	sub := func(path []step, name string) {
+		if c := field(path[len(path)-1].node, name); c != nil {
+			stmt(under(path, c, name))
 		}
+	}
+	stmt = func(path []step) {
+		n := path[len(path)-1].node
 		switch n.Type() {
 		case "call", "identifier":
-			if c, ok := r.callAt(n, locals); ok && wanted(c.Method, names) {
+			if c, ok := r.callAt(path, locals); ok && wanted(c.Method, names) {
 				out = append(out, c)
 			}
 		case "if", "unless", "elsif":
-			body(field(n, "consequence"))
-			stmt(field(n, "alternative"))
+			sub(path, "consequence")
+			sub(path, "alternative")
 		case "else", "then", "ensure", "begin", "parenthesized_statements":
-			body(n)
-		case "rescue":
-			body(field(n, "body"))
-		case "if_modifier", "unless_modifier", "rescue_modifier":
-			stmt(field(n, "body"))
+			body(path)
+		case "rescue", "if_modifier", "unless_modifier", "rescue_modifier":
+			sub(path, "body")
 		case "conditional":
-			stmt(field(n, "consequence"))
-			stmt(field(n, "alternative"))
+			sub(path, "consequence")
+			sub(path, "alternative")
 		case "binary":
 			if isLogical(n) {
-				stmt(field(n, "right"))
+				sub(path, "right")
 			}
 		case "case", "case_match":
-			for _, c := range namedChildren(n) {
-				switch c.Type() {
+			for _, c := range namedSteps(n) {
+				switch c.node.Type() {
 				case "when", "in_clause":
-					body(field(c, "body"))
+					sub(under(path, c.node, c.field), "body")
 				case "else":
-					body(c)
+					body(under(path, c.node, c.field))
 				}
 			}
 		}
 	}
-	body(r.Root)
+	body([]step{{node: r.Root}})
 	return out
 }
 
@@ -128,15 +130,22 @@ func (r *RubyFile) ReceiverText(c Call) string {
 	return r.CompactText(c.Receiver)
 }
 
-// callAt reports whether n is a call and describes it.
-func (r *RubyFile) callAt(n *sitter.Node, locals *localNames) (Call, bool) {
-	if n.IsMissing() {
-		// An empty name tree-sitter invented to recover from an error (its
-		// Parent() is not even reliable, being zero-width).
+// callAt reports whether the node at the end of path is a call and
+// describes it.
+func (r *RubyFile) callAt(path []step, locals *localNames) (Call, bool) {
+	last := len(path) - 1
+	n := path[last].node
+	if n.IsMissing() || n.IsExtra() {
+		// An empty name tree-sitter invented to recover from an error, or an
+		// extra (a comment or an ERROR node, whose Type the cursor may alias).
 		return Call{}, false
 	}
+	var parent *sitter.Node
+	if last > 0 {
+		parent = path[last-1].node
+	}
 	var c Call
-	stmt := n // the node a modifier would wrap
+	stmt := last // the path index of the node a modifier would wrap
 	switch n.Type() {
 	case "call":
 		c = Call{Node: n, Receiver: field(n, "receiver")}
@@ -144,19 +153,19 @@ func (r *RubyFile) callAt(n *sitter.Node, locals *localNames) (Call, bool) {
 		case m == nil:
 			c.Method = "call" // `foo.(x)` is sugar for foo.call(x)
 		case m.IsMissing():
-			return Call{}, false // `foo.` cut short: tree-sitter invents an empty name
+			return Call{}, false // `foo.` cut short
 		default:
 			c.Method = r.Text(m)
 		}
-		switch p := n.Parent(); {
-		case isAssignment(p) && same(field(p, "left"), n) && p.Type() == "operator_assignment":
+		switch {
+		case path[last].field == "left" && parent.Type() == "operator_assignment":
 			return Call{}, false
-		case isAssignment(p) && same(field(p, "left"), n):
+		case path[last].field == "left" && parent.Type() == "assignment":
 			c.Method += "="
-			if v := field(p, "right"); v != nil {
+			if v := field(parent, "right"); v != nil {
 				c.Args = []*sitter.Node{v}
 			}
-			stmt = p
+			stmt = last - 1
 		default:
 			for _, a := range namedChildren(field(n, "arguments")) {
 				if a.Type() != "block_argument" {
@@ -169,36 +178,35 @@ func (r *RubyFile) callAt(n *sitter.Node, locals *localNames) (Call, bool) {
 			c.BlockBody = statements(field(b, "body"))
 		}
 	case "identifier":
-		if !isStatement(n) || locals.definedBefore(r.Text(n), int(n.StartByte())) {
+		if !isStatement(path) || locals.definedBefore(r.Text(n), int(n.StartByte())) {
 			return Call{}, false
 		}
 		c = Call{Node: n, Method: r.Text(n)}
 	default:
 		return Call{}, false
 	}
-	if p := stmt.Parent(); p != nil && (p.Type() == "if_modifier" || p.Type() == "unless_modifier") && same(field(p, "body"), stmt) {
-		c.Guard = field(p, "condition")
-		c.GuardNegated = p.Type() == "unless_modifier"
+	if stmt > 0 && path[stmt].field == "body" {
+		switch path[stmt-1].node.Type() {
+		case "if_modifier", "unless_modifier":
+			c.Guard = field(path[stmt-1].node, "condition")
+			c.GuardNegated = path[stmt-1].node.Type() == "unless_modifier"
+		}
 	}
 	return c, true
 }
 
-func isAssignment(n *sitter.Node) bool {
-	return n != nil && (n.Type() == "assignment" || n.Type() == "operator_assignment")
-}
-
-// isStatement reports whether n stands as a statement of its own: a direct
-// child of a statement list, or the body of a modifier.
-func isStatement(n *sitter.Node) bool {
-	p := n.Parent()
-	if p == nil {
+// isStatement reports whether the node at the end of path stands as a
+// statement of its own: a direct child of a statement list, or the body of
+// a modifier.
+func isStatement(path []step) bool {
+	if len(path) < 2 {
 		return false
 	}
-	switch p.Type() {
+	switch path[len(path)-2].node.Type() {
 	case "program", "body_statement", "block_body", "then", "else", "ensure", "begin", "do", "begin_block", "end_block":
 		return true
 	case "if_modifier", "unless_modifier", "while_modifier", "until_modifier", "rescue_modifier":
-		return same(field(p, "body"), n)
+		return path[len(path)-1].field == "body"
 	}
 	return false
 }
@@ -221,14 +229,6 @@ func wanted(method string, names []string) bool {
 	return len(names) == 0 || slices.Contains(names, method)
 }
 
-// same reports whether a and b are the same node of the same tree.
-func same(a, b *sitter.Node) bool {
-	if a == nil || b == nil {
-		return a == nil && b == nil
-	}
-	return a.Equal(b)
-}
-
 // localNames tells whether a name is a local variable at a point of the
 // file: Ruby decides it at parse time from an earlier assignment or
 // parameter. Scopes are ignored (a name defined anywhere before counts),
@@ -244,33 +244,32 @@ func (r *RubyFile) newLocalNames() *localNames { return &localNames{r: r} }
 func (l *localNames) definedBefore(name string, offset int) bool {
 	if l.first == nil {
 		l.first = map[string]int{}
-		l.collect(l.r.Root)
+		walkTree([]step{{node: l.r.Root}}, func(path []step) bool {
+			n := path[len(path)-1].node
+			if n.Type() == "identifier" && definesLocal(path) {
+				name := l.r.Text(n)
+				if at, ok := l.first[name]; !ok || int(n.StartByte()) < at {
+					l.first[name] = int(n.StartByte())
+				}
+			}
+			return true
+		})
 	}
 	at, ok := l.first[name]
 	return ok && at < offset
 }
 
-func (l *localNames) collect(n *sitter.Node) {
-	if n.Type() == "identifier" && definesLocal(n) {
-		name := l.r.Text(n)
-		if at, ok := l.first[name]; !ok || int(n.StartByte()) < at {
-			l.first[name] = int(n.StartByte())
-		}
-	}
-	for i := 0; i < int(n.NamedChildCount()); i++ {
-		l.collect(n.NamedChild(i))
-	}
-}
-
-// definesLocal reports whether identifier n introduces a local variable.
-func definesLocal(n *sitter.Node) bool {
-	p := n.Parent()
-	if p == nil {
+// definesLocal reports whether the identifier at the end of path
+// introduces a local variable.
+func definesLocal(path []step) bool {
+	if len(path) < 2 {
 		return false
 	}
-	switch p.Type() {
-	case "assignment", "operator_assignment", "for":
-		return same(field(p, "left"), n) || same(field(p, "pattern"), n)
+	switch f := path[len(path)-1].field; path[len(path)-2].node.Type() {
+	case "assignment", "operator_assignment":
+		return f == "left"
+	case "for":
+		return f == "pattern"
 	case "left_assignment_list", "destructured_left_assignment", "rest_assignment",
 		"block_parameters", "method_parameters", "lambda_parameters", "destructured_parameter",
 		"optional_parameter", "splat_parameter", "hash_splat_parameter", "keyword_parameter",
@@ -299,11 +298,11 @@ func (r *RubyFile) Assignments() map[string][]Assignment {
 		a.Name = r.Text(name)
 		out[a.Name] = append(out[a.Name], a)
 	}
-	var walk func(n *sitter.Node)
-	walk = func(n *sitter.Node) {
+	walkTree([]step{{node: r.Root}}, func(path []step) bool {
+		n := path[len(path)-1].node
 		switch n.Type() {
 		case "method", "singleton_method", "class", "singleton_class", "module":
-			return
+			return false
 		case "assignment", "operator_assignment":
 			left, right := field(n, "left"), field(n, "right")
 			op := "="
@@ -330,11 +329,8 @@ func (r *RubyFile) Assignments() map[string][]Assignment {
 				}
 			}
 		}
-		for i := 0; i < int(n.NamedChildCount()); i++ {
-			walk(n.NamedChild(i))
-		}
-	}
-	walk(r.Root)
+		return true
+	})
 	return out
 }
 
@@ -367,9 +363,9 @@ func (r *RubyFile) IndexAssignments(n *sitter.Node, key string) []Assignment {
 		}
 		obj := field(left, "object")
 		var index []*sitter.Node
-		for _, c := range namedChildren(left) {
-			if !same(c, obj) {
-				index = append(index, c)
+		for _, c := range namedSteps(left) {
+			if c.field != "object" {
+				index = append(index, c.node)
 			}
 		}
 		if obj == nil || len(index) != 1 {
@@ -386,26 +382,25 @@ func (r *RubyFile) IndexAssignments(n *sitter.Node, key string) []Assignment {
 // accepts, naming each after the receiver match returns.
 func (r *RubyFile) assignmentsTo(n *sitter.Node, match func(left *sitter.Node) (*sitter.Node, bool)) []Assignment {
 	var out []Assignment
-	var walk func(n *sitter.Node)
-	walk = func(n *sitter.Node) {
-		if n.Type() == "assignment" || n.Type() == "operator_assignment" {
-			if left := field(n, "left"); left != nil {
-				if recv, ok := match(left); ok {
-					op := "="
-					if o := field(n, "operator"); o != nil {
-						op = r.Text(o)
-					}
-					out = append(out, Assignment{Name: r.CompactText(recv), Node: n, Value: field(n, "right"), Operator: op})
+	if n == nil {
+		return nil
+	}
+	walkTree([]step{{node: n}}, func(path []step) bool {
+		a := path[len(path)-1].node
+		if a.Type() != "assignment" && a.Type() != "operator_assignment" {
+			return true
+		}
+		if left := field(a, "left"); left != nil {
+			if recv, ok := match(left); ok {
+				op := "="
+				if o := field(a, "operator"); o != nil {
+					op = r.Text(o)
 				}
+				out = append(out, Assignment{Name: r.CompactText(recv), Node: a, Value: field(a, "right"), Operator: op})
 			}
 		}
-		for i := 0; i < int(n.NamedChildCount()); i++ {
-			walk(n.NamedChild(i))
-		}
-	}
-	if n != nil {
-		walk(n)
-	}
+		return true
+	})
 	return out
 }
 
@@ -431,37 +426,34 @@ type Condition struct {
 // a condition itself is not governed by it.
 func (r *RubyFile) EnclosingConditions(n *sitter.Node) []Condition {
 	var out []Condition
-	for child, p := n, parentOf(n); p != nil; child, p = p, p.Parent() {
+	path := r.pathTo(n)
+	for i := len(path) - 1; i > 0; i-- {
+		child, p := path[i], path[i-1].node
 		switch p.Type() {
 		case "if", "elsif", "unless":
-			switch {
-			case same(field(p, "consequence"), child):
-				out = append(out, Condition{Node: p, Cond: field(p, "condition"), Negated: p.Type() == "unless"})
-			case same(field(p, "alternative"), child):
-				out = append(out, Condition{Node: p, Cond: field(p, "condition"), Negated: p.Type() == "unless", InElse: true})
+			if child.field == "consequence" || child.field == "alternative" {
+				out = append(out, Condition{Node: p, Cond: field(p, "condition"),
+					Negated: p.Type() == "unless", InElse: child.field == "alternative"})
 			}
 		case "if_modifier", "unless_modifier":
-			if same(field(p, "body"), child) {
+			if child.field == "body" {
 				out = append(out, Condition{Node: p, Cond: field(p, "condition"), Negated: p.Type() == "unless_modifier"})
 			}
 		case "conditional":
-			switch {
-			case same(field(p, "consequence"), child):
-				out = append(out, Condition{Node: p, Cond: field(p, "condition")})
-			case same(field(p, "alternative"), child):
-				out = append(out, Condition{Node: p, Cond: field(p, "condition"), InElse: true})
+			if child.field == "consequence" || child.field == "alternative" {
+				out = append(out, Condition{Node: p, Cond: field(p, "condition"), InElse: child.field == "alternative"})
 			}
 		case "binary":
-			if isLogical(p) && same(field(p, "right"), child) {
+			if isLogical(p) && child.field == "right" {
 				op := field(p, "operator").Type()
 				out = append(out, Condition{Node: p, Cond: field(p, "left"), InElse: op == "or" || op == "||"})
 			}
 		case "when", "in_clause":
-			if same(field(p, "body"), child) {
-				out = append(out, Condition{Node: p, Cond: field(p.Parent(), "value"), Patterns: patternsOf(p)})
+			if child.field == "body" && i >= 2 {
+				out = append(out, Condition{Node: p, Cond: field(path[i-2].node, "value"), Patterns: patternsOf(p)})
 			}
 		case "case", "case_match":
-			if child.Type() == "else" {
+			if child.node.Type() == "else" {
 				var all []*sitter.Node
 				for _, c := range namedChildren(p) {
 					if c.Type() == "when" || c.Type() == "in_clause" {
@@ -473,13 +465,6 @@ func (r *RubyFile) EnclosingConditions(n *sitter.Node) []Condition {
 		}
 	}
 	return out
-}
-
-func parentOf(n *sitter.Node) *sitter.Node {
-	if n == nil {
-		return nil
-	}
-	return n.Parent()
 }
 
 // patternsOf returns the patterns of a when (unwrapping tree-sitter's

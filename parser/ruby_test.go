@@ -707,6 +707,26 @@ func TestCalls(t *testing.T) {
 	}
 }
 
+// TestCallsOnSubtree checks that a call at the root of the searched subtree
+// still sees what is around it: its modifier guard, its assignment.
+func TestCallsOnSubtree(t *testing.T) {
+	r := parseRubyString(t, "workers 2 if big\ncap.concurrency = 3 unless small\n")
+	var got []callView
+	for _, c := range r.TopLevelCalls("workers") {
+		got = append(got, viewCalls(r, r.Calls(c.Node))...)
+	}
+	for _, a := range r.AttributeAssignments(r.Root, "concurrency") {
+		got = append(got, viewCalls(r, r.Calls(field(a.Node, "left")))...)
+	}
+	want := []callView{
+		{Method: "workers", Args: []string{"2"}, Guard: "big", Line: 1},
+		{Method: "concurrency=", Receiver: "cap", Args: []string{"3"}, Guard: "small", Negated: true, Line: 2},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Calls(subtree) mismatch (-want +got):\n%s", diff)
+	}
+}
+
 func TestTopLevelCalls(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -1258,4 +1278,16 @@ func TestParseRubyConcurrently(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+func BenchmarkParseRubyPuma(b *testing.B) {
+	f := NewFile("config/puma.rb", "", []byte(pumaRails714))
+	for b.Loop() {
+		r, err := ParseRuby(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r.TopLevelCalls()
+		r.Assignments()
+	}
 }

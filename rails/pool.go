@@ -57,6 +57,14 @@ func (a *App) PoolOf(db *DatabaseConfig, p *Process) Pool {
 		pool := Pool{Override: ov, Span: ov.Span, Unset: r.Unset, Key: "establish_connection"}
 		return finishPool(pool, r, a.Versions)
 	}
+	if ov := a.initializerPool(db, p); ov != nil {
+		c := a.SidekiqConcurrency(p)
+		if c.Known {
+			env.SidekiqConcurrency = c.Max
+		}
+		r := ov.Eval(env)
+		return finishPool(Pool{Override: ov, Span: ov.Span, Unset: r.Unset, Key: "establish_connection"}, r, a.Versions)
+	}
 	rails81 := a.Versions.RailsAtLeast("8.1.0")
 	if pool, ok := a.urlPool(db, p, env, rails81); ok {
 		return pool
@@ -134,4 +142,26 @@ func (a *App) urlPool(db *DatabaseConfig, p *Process, env Env, rails81 bool) (Po
 		return Pool{Size: DefaultPool, Known: true, Default: true, Span: db.KeySpan, Key: "pool"}, true
 	}
 	return Pool{}, false
+}
+
+// initializerPool returns the pool a ?pool= glued onto the URL in
+// Sidekiq.configure_server really sets for the Sidekiq process: always
+// when the glued URL is passed to establish_connection, and on Rails < 4.1
+// when it is stored in ENV["DATABASE_URL"] before a bare
+// establish_connection (4.1+ resolved the configuration at boot; facts 10).
+func (a *App) initializerPool(db *DatabaseConfig, p *Process) *Value {
+	if p.Kind != SidekiqProcess || !db.Primary {
+		return nil
+	}
+	var found *Value
+	for _, in := range a.Initializers {
+		if in.Kind != GluedPoolURL || !in.SidekiqServer || in.Pool == nil || in.Connect.IsZero() {
+			continue
+		}
+		takesEffect := !in.ConnectBare || (in.EnvVar == "DATABASE_URL" && !a.Versions.RailsAtLeast("4.1.0"))
+		if takesEffect {
+			found = in.Pool
+		}
+	}
+	return found
 }
