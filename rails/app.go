@@ -26,6 +26,10 @@ type App struct {
 	Initializers []*Initializer    // pool-related code in config/initializers (initializers.go)
 	ForkSites    []*ForkSite       // fork calls in app code (fork_sites.go)
 
+	// Declared is the formation and database limit given outside the app's
+	// files (.poollint.yml, flags); see capacity.go for how they combine.
+	Declared DeclaredCapacity
+
 	// Problems are files that could not be read or understood, and facts
 	// that had to be assumed; rules report them as config-unreadable.
 	Problems []Problem
@@ -51,4 +55,10 @@ func (a *App) ProcessesOf(kind ProcessKind) []*Process {
 		}
 	}
 	return out
+}
+
+// DeclaredCapacity is what the user declared about the deployment.
+type DeclaredCapacity struct {
+	Formation map[string]int
+	Database  DatabaseLimit
 }

@@ -16,6 +16,20 @@ type Options struct {
 	RailsEnv string            // default "production"
 	Env      map[string]string // outer environment: .poollint.yml env, then --env flags
 	Display  string            // the root as the user typed it
+
+	// Formation is the dyno count per process type from .poollint.yml or
+	// --dynos (app.json's formation is read by the loader itself).
+	Formation map[string]int
+	// Database is the connection limit declared in .poollint.yml or by
+	// --max-connections, or a plan name.
+	Database DatabaseLimit
+}
+
+// DatabaseLimit is a declared database connection limit: a number, or a
+// plan whose limit is looked up (facts 9.1).
+type DatabaseLimit struct {
+	MaxConnections int
+	Plan           string
 }
 
 // Load builds the model of the app at root. It fails only when the root
@@ -56,6 +70,7 @@ func Load(root string, opts Options) (*App, error) {
 			a.AppJSON = aj
 		}
 	}
+	a.Declared = DeclaredCapacity{Formation: opts.Formation, Database: opts.Database}
 	a.buildProcesses(opts)
 	a.loadServerConfigs()
 	a.loadInitializers()
