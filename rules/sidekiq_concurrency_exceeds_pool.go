@@ -22,10 +22,20 @@ func sidekiqConcurrencyExceedsPool() *Rule {
 						Message: fmt.Sprintf("Sidekiq runs %d job threads (%s) in %s but the %s pool is %d (%s): jobs will raise ActiveRecord::ConnectionTimeoutError%s",
 							o.Threads.Max, o.Threads.Source, p.Describe(), o.DB.Describe(), o.Pool.Size, o.Pool.Source(), assumptions(o.Threads.Unset, o.Pool.Unset, p.Unset)),
 						Related: []Related{{Span: o.Pool.Span, Message: poolNote(o)}},
+						Fix:     sidekiqPoolFix(app, o),
 					})
 				}
 			}
 			return dedupe(out)
 		},
 	}
+}
+
+// sidekiqPoolFix sets the pool's variable for the worker alone on its
+// Procfile line when the pool reads one (seed 003), else raises the pool.
+func sidekiqPoolFix(app *rails.App, o threadsOverPool) *Fix {
+	if fix := procfilePrefixFix(app, o); fix != nil {
+		return fix
+	}
+	return poolFix(app, o, o.Threads.Max, true)
 }
