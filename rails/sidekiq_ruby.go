@@ -69,6 +69,16 @@ func readConfigureServer(sr *SidekiqRuby, r *parser.RubyFile, server parser.Call
 	}
 	if len(r.Calls(server.Block, "initialize_shards")) > 0 && strings.Contains(r.Text(server.Block), "Octopus.config") {
 		sr.OctopusPatched = true
+		// Seed 001: Octopus.config[env]['master'] = config.merge!(pool: n)
+		// then initialize_shards rebuilds the master pool with n.
+		if sr.PoolOverride == nil {
+			for _, m := range r.Calls(server.Block, "merge", "merge!") {
+				if v := mergedPool(r, m.Node); v != nil {
+					sr.PoolOverride = v
+					break
+				}
+			}
+		}
 	}
 }
 
