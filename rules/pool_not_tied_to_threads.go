@@ -68,22 +68,43 @@ func untied(app *rails.App, p *rails.Process, db *rails.DatabaseConfig, t rails.
 		if !sharedThreadVars[name] {
 			continue
 		}
-		{
-			q := app.ProcessWith(p, name, strconv.Itoa(probe))
-			t2 := threads(q)
-			p2 := app.PoolOf(db, q)
-			if !t2.Known || t2.Max == t.Max || !p2.Known || p2.Unlimited || p2.Size >= t2.Max {
-				continue
-			}
-			span := pool.Span
-			return Diagnostic{
-				Severity: Warning,
-				Span:     span,
-				Message: fmt.Sprintf("the %s pool (%d, %s) does not follow %s, which sets the threads of %s (%s): setting %s=%d would run %d threads over a pool of %d and raise ActiveRecord::ConnectionTimeoutError",
-					db.Describe(), pool.Size, pool.Source(), name, p.Describe(), t.Source, name, probe, t2.Max, p2.Size),
-				Related: []Related{{Span: t.Span, Message: "threads read " + name + " here"}},
-			}, true
+		q := app.ProcessWith(p, name, strconv.Itoa(probe))
+		t2 := threads(q)
+		p2 := app.PoolOf(db, q)
+		if !t2.Known || t2.Max == t.Max || !p2.Known || p2.Unlimited || p2.Size >= t2.Max {
+			continue
 		}
+		return Diagnostic{
+			Severity: Warning,
+			Span:     pool.Span,
+			Message: fmt.Sprintf("the %s pool (%d, %s) does not follow %s, which sets the threads of %s (%s): setting %s=%d would run %d threads over a pool of %d and raise ActiveRecord::ConnectionTimeoutError",
+				db.Describe(), pool.Size, pool.Source(), name, p.Describe(), t.Source, name, probe, t2.Max, p2.Size),
+			Related: []Related{{Span: t.Span, Message: "threads read " + name + " here"}},
+			Fix:     tieFix(app, db, p, pool, name, t),
+		}, true
 	}
 	return Diagnostic{}, false
+}
+
+// tieFix rewrites a pool written as a number (or left to the default) to
+// read the variable the threads read, with today's pool as its written
+// default, so nothing changes while the variable is unset. A pool that
+// already reads its own variable gets no fix: rewriting it would drop that
+// variable. It is unsafe: where the variable is set (to a smaller
+// number, in some process) the pool changes with it.
+func tieFix(app *rails.App, db *rails.DatabaseConfig, p *rails.Process, pool rails.Pool, name string, t rails.Threads) *Fix {
+	if app.Databases == nil || app.Databases.Doc == nil || app.Databases.Sample || pool.Override != nil || (pool.Setting == nil && !pool.Default) || (pool.Setting != nil && !pool.Setting.Value.IsLiteral()) {
+		return nil
+	}
+	def := pool.Size
+	if tv := tieOf(t, app.EnvOf(p)); tv != nil && tv.Name == name && tv.Default > def {
+		def = tv.Default
+	}
+	text := fmt.Sprintf(`<%%= ENV.fetch("%s") { %d } %%>`, name, def)
+	fix := writeValue(dbPoolTarget(app, db), text, fmt.Sprintf("make the %s pool follow %s: %s", db.Describe(), name, text))
+	if fix == nil {
+		return nil
+	}
+	fix.Safe = false
+	return fix
 }
