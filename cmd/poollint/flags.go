@@ -24,6 +24,10 @@ type lintConfig struct {
 	failOn   rules.Severity
 	noColor  bool
 	version  bool
+
+	fix         bool // apply the selected fixes
+	diff        bool // show them as a diff instead; wins over fix
+	unsafeFixes bool // select the unsafe fixes too
 }
 
 // lintFlags declares the flags of a lint run, storing into cfg. The same
@@ -45,6 +49,9 @@ func lintFlags(cfg *lintConfig) *flag.FlagSet {
 	fs.Var((*ruleListFlag)(&cfg.selected), "select", "run only these `RULES` (comma-separated, repeatable)")
 	fs.Var((*ruleListFlag)(&cfg.ignored), "ignore", "never run these `RULES` (comma-separated, repeatable)")
 	fs.Var((*severityFlag)(&cfg.failOn), "fail-on", "exit 1 on findings at or above `SEVERITY`: error, warning or info")
+	fs.BoolVar(&cfg.fix, "fix", false, "apply the safe fixes, then report what remains")
+	fs.BoolVar(&cfg.diff, "diff", false, "print the changes --fix would make as a unified diff and write nothing")
+	fs.BoolVar(&cfg.unsafeFixes, "unsafe-fixes", false, "with --fix or --diff, apply the unsafe fixes too (they may change behaviour)")
 	fs.BoolVar(&cfg.noColor, "no-color", false, "never color the output (also when NO_COLOR is set)")
 	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
 	return fs
@@ -77,6 +84,14 @@ func parseLintArgs(args []string) (lintConfig, error) {
 	}
 	if cfg.railsEnv == "" {
 		return cfg, errors.New("--rails-env must not be empty")
+	}
+	if cfg.unsafeFixes && !cfg.fix && !cfg.diff {
+		return cfg, errors.New("--unsafe-fixes applies only with --fix or --diff")
+	}
+	if cfg.diff && cfg.format != "text" {
+		// The output of --diff is a patch; a JSON document around it
+		// would be neither.
+		return cfg, fmt.Errorf("--diff prints a unified diff; it cannot be combined with --format %s", cfg.format)
 	}
 	return cfg, nil
 }
@@ -176,7 +191,9 @@ are not searched. To lint a directory named like a subcommand, write ./rules.
 
 Exit status: 0 when nothing is at or above --fail-on, 1 when something is,
 2 on a usage error or when a PATH or app could not be read (the other apps
-are still reported).
+are still reported). With --fix, what remains after fixing decides; with
+--diff, 1 means there is a diff. Both exit 2 when a file that needs a fix
+may not be written (read-only, or a symlink out of the app).
 `)
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -36,6 +36,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"--env", "=1"}, "want K=V"},
 		{[]string{"--rails-env", ""}, "--rails-env must not be empty"},
 		{[]string{".", "--fail-on=never"}, `invalid value "never" for flag -fail-on`}, // flags after a path are still read
+		{[]string{"--unsafe-fixes"}, "--unsafe-fixes applies only with --fix or --diff"},
+		{[]string{"--diff", "--format", "json"}, "--diff prints a unified diff; it cannot be combined with --format json"},
 		{[]string{"rules", "extra"}, "rules takes no arguments"},
 		{[]string{"rules", "--format", "json"}, "flag provided but not defined: -format"},
 		{[]string{"explain"}, "explain takes one rule ID"},
@@ -64,7 +66,7 @@ func TestHelp(t *testing.T) {
 		if code != exitClean || stderr != "" {
 			t.Errorf("%v: exit %d, stderr %q; want 0 and nothing", args, code, stderr)
 		}
-		for _, want := range []string{"Usage:", "poollint rules", "poollint explain RULE", "--format FORMAT", "--fail-on SEVERITY", "(default warning)", "--no-color ", "Exit status:"} {
+		for _, want := range []string{"Usage:", "poollint rules", "poollint explain RULE", "--format FORMAT", "--fail-on SEVERITY", "--fix ", "--diff ", "--unsafe-fixes ", "(default warning)", "--no-color ", "Exit status:"} {
 			if !strings.Contains(stdout, want) {
 				t.Errorf("%v: help lacks %q:\n%s", args, want, stdout)
 			}

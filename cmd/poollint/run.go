@@ -66,7 +66,16 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 		return usageError(stderr, err)
 	}
 
-	apps, allRead := lintPaths(cfg, stderr)
+	if cfg.fix || cfg.diff {
+		return runFix(cfg, write, stdout, stderr)
+	}
+	apps, allRead := lintPaths(cfg, stderr, func(root, display string) (report.App, error) {
+		app, diags, err := lintApp(cfg, root, display)
+		if err != nil {
+			return report.App{}, err
+		}
+		return reportApp(app, diags), nil
+	})
 	code := exitClean
 	switch {
 	case !allRead:
@@ -77,10 +86,14 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 	return wrote(write(stdout, apps), stderr, code)
 }
 
-// lintPaths discovers, loads and checks every app at or under the PATHs.
+// checkApp checks the app at root (named display in the output): a lint,
+// or a lint that fixes. Its error means the app could not be read.
+type checkApp func(root, display string) (report.App, error)
+
+// lintPaths discovers every app at or under the PATHs and checks each.
 // A PATH or app that cannot be read is reported on stderr and the others
-// are still linted; allRead says whether that never happened.
-func lintPaths(cfg lintConfig, stderr io.Writer) (apps []report.App, allRead bool) {
+// are still checked; allRead says whether that never happened.
+func lintPaths(cfg lintConfig, stderr io.Writer, check checkApp) (apps []report.App, allRead bool) {
 	allRead = true
 	seen := map[string]bool{} // `poollint . myapp` lints myapp once
 	for _, path := range cfg.paths {
@@ -100,17 +113,25 @@ func lintPaths(cfg lintConfig, stderr io.Writer) (apps []report.App, allRead boo
 				seen[abs] = true
 			}
 			display := displayPath(path, root)
-			app, err := rails.Load(root, rails.Options{RailsEnv: cfg.railsEnv, Env: cfg.env, Display: display})
+			app, err := check(root, display)
 			if err != nil {
 				fmt.Fprintf(stderr, "poollint: %s: %v\n", display, err)
 				allRead = false
 				continue
 			}
-			diags := rules.Run(app, rules.Options{Select: cfg.selected, Ignore: cfg.ignored})
-			apps = append(apps, reportApp(app, diags))
+			apps = append(apps, app)
 		}
 	}
 	return apps, allRead
+}
+
+// lintApp loads the app at root and runs the selected rules on it.
+func lintApp(cfg lintConfig, root, display string) (*rails.App, []rules.Diagnostic, error) {
+	app, err := rails.Load(root, rails.Options{RailsEnv: cfg.railsEnv, Env: cfg.env, Display: display})
+	if err != nil {
+		return nil, nil, err
+	}
+	return app, rules.Run(app, rules.Options{Select: cfg.selected, Ignore: cfg.ignored}), nil
 }
 
 // displayPath names an app root the way the user typed its PATH: the PATH
