@@ -43,7 +43,7 @@ func lintFlags(cfg *lintConfig) *flag.FlagSet {
 	cfg.railsEnv = "production"
 	cfg.failOn = rules.Warning
 	cfg.env = map[string]string{}
-	fs.StringVar(&cfg.format, "format", cfg.format, "`FORMAT` of the report: text or json")
+	fs.StringVar(&cfg.format, "format", cfg.format, "`FORMAT` of the report: text, json, github (workflow annotations), sarif or checkstyle")
 	fs.Var(envFlag(cfg.env), "env", "set `K=V` in the environment the app is read with (repeatable)")
 	fs.StringVar(&cfg.railsEnv, "rails-env", cfg.railsEnv, "check the configuration as RAILS_ENV=`NAME` runs it")
 	fs.Var((*ruleListFlag)(&cfg.selected), "select", "run only these `RULES` (comma-separated, repeatable)")

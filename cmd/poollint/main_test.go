@@ -28,7 +28,7 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{[]string{"--frobnicate"}, "flag provided but not defined: -frobnicate"},
 		{[]string{"--fail-on", "fatal"}, `invalid value "fatal" for flag -fail-on: want error, warning or info`},
-		{[]string{"--format", "yaml"}, `unknown --format "yaml" (want text or json)`},
+		{[]string{"--format", "yaml"}, `unknown --format "yaml" (want text, json, github, sarif or checkstyle)`},
 		{[]string{"--format"}, "flag needs an argument: -format"},
 		{[]string{"--select", "puma-threads-exceed-pool,no-such-rule"}, `unknown rule "no-such-rule"; see poollint rules`},
 		{[]string{"--ignore", "nope"}, `unknown rule "nope"; see poollint rules`},

@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/mattn/go-isatty"
 
+	"github.com/poollint/poollint/docs"
 	"github.com/poollint/poollint/report"
+	"github.com/poollint/poollint/rules"
 )
 
 // writeReport writes the report of a run in one format.
@@ -23,8 +26,50 @@ func reporter(format string, color bool) (writeReport, error) {
 		}, nil
 	case "json":
 		return report.JSON, nil
+	case "github":
+		return report.GitHub, nil
+	case "checkstyle":
+		return report.Checkstyle, nil
+	case "sarif":
+		info := sarifToolInfo()
+		return func(w io.Writer, apps []report.App) error {
+			return report.SARIF(w, apps, info)
+		}, nil
 	}
-	return nil, fmt.Errorf("unknown --format %q (want text or json)", format)
+	return nil, fmt.Errorf("unknown --format %q (want text, json, github, sarif or checkstyle)", format)
+}
+
+// docsBaseURL is where rule pages are published: SARIF's helpUri, which
+// code scanning links from each alert.
+const docsBaseURL = "https://github.com/poollint/poollint/blob/main/docs/rules/"
+
+// sarifToolInfo describes poollint and its rules for SARIF's tool.driver.
+func sarifToolInfo() report.ToolInfo {
+	info := report.ToolInfo{Version: version()}
+	for _, r := range rules.All() {
+		full := whatGoesWrong(r.ID)
+		if full == "" {
+			full = r.Summary
+		}
+		info.Rules = append(info.Rules, report.RuleInfo{
+			ID:              r.ID,
+			Summary:         r.Summary,
+			FullDescription: full,
+			HelpURI:         docsBaseURL + r.ID + ".md",
+			Level:           sarifLevel(r.Severity),
+		})
+	}
+	return info
+}
+
+func sarifLevel(s rules.Severity) string {
+	switch s {
+	case rules.Error:
+		return "error"
+	case rules.Warning:
+		return "warning"
+	}
+	return "note"
 }
 
 // colorWanted reports whether text output should be colored: only on a
@@ -37,4 +82,26 @@ func colorWanted(stdout io.Writer) bool {
 	}
 	f, ok := stdout.(*os.File)
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// whatGoesWrong returns the first paragraph of a rule page's "What goes
+// wrong" section: the runtime failure, which is what SARIF's
+// fullDescription is for.
+func whatGoesWrong(id string) string {
+	page, ok := docs.Rule(id)
+	if !ok {
+		return ""
+	}
+	_, after, found := strings.Cut(page, "## What goes wrong")
+	if !found {
+		return ""
+	}
+	var lines []string
+	for _, line := range strings.Split(strings.TrimLeft(after, "\n"), "\n") {
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+			break
+		}
+		lines = append(lines, strings.TrimSpace(line))
+	}
+	return strings.Join(lines, " ")
 }
