@@ -23,6 +23,9 @@ type Options struct {
 	// Database is the connection limit declared in .poollint.yml or by
 	// --max-connections, or a plan name.
 	Database DatabaseLimit
+	// PgBouncer lists the PgBouncers declared in .poollint.yml
+	// (pgbouncer_decl.go).
+	PgBouncer []PgBouncerDecl
 }
 
 // DatabaseLimit is a declared database connection limit: a number, or a

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/poollint/poollint/lintconfig"
 	"github.com/poollint/poollint/rails"
 	"github.com/poollint/poollint/report"
 	"github.com/poollint/poollint/rules"
@@ -58,7 +59,9 @@ func TestGolden(t *testing.T) {
 }
 
 // lintCase runs discovery, loading, every rule and the text report over
-// one case, with paths shown relative to testdata/apps.
+// one case, with paths shown relative to testdata/apps. An app root's
+// .poollint.yml applies, and so do its inline disables, as on the
+// command line with no flags.
 func lintCase(t *testing.T, name string) string {
 	t.Helper()
 	roots, err := rails.Discover(filepath.Join(appsDir, name))
@@ -69,15 +72,22 @@ func lintCase(t *testing.T, name string) string {
 	var apps []report.App
 	for _, root := range roots {
 		display, _ := filepath.Rel(appsDir, root)
-		app, err := rails.Load(root, rails.Options{Display: filepath.ToSlash(display)})
+		cfg, _, err := lintconfig.Find(root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var flags lintconfig.Flags
+		app, err := rails.Load(root, cfg.LoadOptions(flags, filepath.ToSlash(display)))
 		if err != nil {
 			t.Fatalf("load %s: %v", root, err)
 		}
+		opts := cfg.RuleOptions(flags)
+		diags := rules.ApplyDisables(app, rules.Run(app, opts), opts)
 		apps = append(apps, report.App{
 			Display:     app.Display,
 			Rails:       app.Versions.Rails(),
 			Files:       app.Files,
-			Diagnostics: rules.Run(app, rules.Options{}),
+			Diagnostics: cfg.ApplySeverity(diags),
 		})
 	}
 	var buf bytes.Buffer

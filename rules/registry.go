@@ -43,6 +43,8 @@ func All() []*Rule {
 		octopusUnmaintained(),
 		databaseURLPoolOverride(),
 		obsoletePoolInitializer(),
+		unusedDisable(),
+		connectionsExceedLimit(),
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
 	return all

@@ -1,0 +1,140 @@
+// Package lintconfig reads .poollint.yml, the per-app settings of a lint
+// run (DESIGN.md "Command-line contract"): the RAILS_ENV and environment
+// the app is read with, which rules run and at what severity, and what
+// the deployment looks like where the app's files cannot say (dyno counts,
+// the database's connection limit, PgBouncers). The file is strict: an
+// unknown key, a wrong type or an unknown rule ID is an error naming the
+// line, because a typo that silently does nothing is worse than no file.
+package lintconfig
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/poollint/poollint/parser"
+	"github.com/poollint/poollint/rails"
+	"github.com/poollint/poollint/rules"
+)
+
+// FileName is the config file poollint looks for at an app root.
+const FileName = ".poollint.yml"
+
+// maxSize caps the file: a config is a few hundred bytes.
+const maxSize = 1 << 20
+
+// PgBouncerDecl is one entry of `pgbouncer:`; the model uses it as is.
+type PgBouncerDecl = rails.PgBouncerDecl
+
+// Config is one .poollint.yml. The zero value (and a nil *Config) is "no
+// file": every method then leaves the command line's choices alone.
+type Config struct {
+	Path string // the file as it was opened
+
+	RailsEnv string            // rails_env: "" when not set
+	Env      map[string]string // env: variables as written (5 reads as "5")
+	Select   []string          // select: rule IDs, checked against the registry
+	Ignore   []string          // ignore: rule IDs
+	Severity map[string]rules.Severity
+	// Formation is the dyno count per process type (formation:).
+	Formation map[string]int
+	// Database is database: {max_connections: N} or {plan: NAME}.
+	Database  rails.DatabaseLimit
+	PgBouncer []PgBouncerDecl
+
+	// File is the parsed file; Spans locates every value read, keyed by
+	// its dotted path ("formation.web", "database.max_connections",
+	// "pgbouncer.0"), for diagnostics that point into the file. Span
+	// paths are app-relative (".poollint.yml") when Find opened the file,
+	// else the path as given to Load.
+	File  *parser.File
+	Spans map[string]parser.Span
+}
+
+// Find reads FileName at appRoot. It returns a nil Config and an empty
+// path when the app has none.
+func Find(appRoot string) (*Config, string, error) {
+	path := filepath.Join(appRoot, FileName)
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, "", nil
+	}
+	c, err := load(path, FileName)
+	return c, path, err
+}
+
+// Load reads the config file at path (the --config flag).
+func Load(path string) (*Config, error) {
+	return load(path, filepath.ToSlash(path))
+}
+
+func load(path, rel string) (*Config, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %w", path, unwrapPathError(err))
+	}
+	if st.IsDir() {
+		return nil, fmt.Errorf("cannot read %s: it is a directory", path)
+	}
+	if st.Size() > maxSize {
+		return nil, fmt.Errorf("cannot read %s: %d bytes is too large for a config file", path, st.Size())
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %w", path, unwrapPathError(err))
+	}
+	abs, _ := filepath.Abs(path)
+	return Parse(path, parser.NewFile(rel, abs, src))
+}
+
+// Parse reads the bytes of f as a config file; path names the file in
+// errors.
+func Parse(path string, f *parser.File) (*Config, error) {
+	c := &Config{Path: path, File: f, Spans: map[string]parser.Span{}}
+	d := &decoder{c: c, path: path}
+	d.decode(f)
+	if len(d.problems) > 0 {
+		return nil, &Error{Path: path, Problems: d.problems}
+	}
+	return c, nil
+}
+
+// Error is a config file that cannot be used, with every problem found.
+type Error struct {
+	Path     string
+	Problems []Problem
+}
+
+// Problem is one mistake in the file.
+type Problem struct {
+	Line int // 1-based; 0 for the file as a whole
+	Msg  string
+}
+
+// Error prints one problem per line, each as "path:line: message" so that
+// editors and terminals can jump to it.
+func (e *Error) Error() string {
+	var b strings.Builder
+	for i, p := range e.Problems {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if p.Line > 0 {
+			fmt.Fprintf(&b, "%s:%d: %s", e.Path, p.Line, p.Msg)
+		} else {
+			fmt.Fprintf(&b, "%s: %s", e.Path, p.Msg)
+		}
+	}
+	return b.String()
+}
+
+// unwrapPathError drops the "open PATH:" prefix the message already has.
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
