@@ -7,6 +7,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -25,6 +26,10 @@ type lintConfig struct {
 	noColor  bool
 	version  bool
 
+	configPath     string         // --config FILE, for every app
+	dynos          map[string]int // --dynos web=10,worker=2
+	maxConnections int            // --max-connections N
+
 	fix         bool // apply the selected fixes
 	diff        bool // show them as a diff instead; wins over fix
 	unsafeFixes bool // select the unsafe fixes too
@@ -40,12 +45,15 @@ func lintFlags(cfg *lintConfig) *flag.FlagSet {
 	fs.Usage = func() {}
 
 	cfg.format = "text"
-	cfg.railsEnv = "production"
 	cfg.failOn = rules.Warning
 	cfg.env = map[string]string{}
 	fs.StringVar(&cfg.format, "format", cfg.format, "`FORMAT` of the report: text, json, github (workflow annotations), sarif or checkstyle")
 	fs.Var(envFlag(cfg.env), "env", "set `K=V` in the environment the app is read with (repeatable)")
-	fs.StringVar(&cfg.railsEnv, "rails-env", cfg.railsEnv, "check the configuration as RAILS_ENV=`NAME` runs it")
+	fs.StringVar(&cfg.railsEnv, "rails-env", "", "check the configuration as RAILS_ENV=`NAME` runs it (default: rails_env in .poollint.yml, else production)")
+	fs.StringVar(&cfg.configPath, "config", "", "read `FILE` instead of each app's .poollint.yml")
+	cfg.dynos = map[string]int{}
+	fs.Var(dynosFlag(cfg.dynos), "dynos", "dynos per process type, `web=N,worker=M` (overrides app.json and .poollint.yml formation)")
+	fs.IntVar(&cfg.maxConnections, "max-connections", 0, "the database's connection limit `N` (overrides .poollint.yml and the app.json plan)")
 	fs.Var((*ruleListFlag)(&cfg.selected), "select", "run only these `RULES` (comma-separated, repeatable)")
 	fs.Var((*ruleListFlag)(&cfg.ignored), "ignore", "never run these `RULES` (comma-separated, repeatable)")
 	fs.Var((*severityFlag)(&cfg.failOn), "fail-on", "exit 1 on findings at or above `SEVERITY`: error, warning or info")
@@ -82,7 +90,11 @@ func parseLintArgs(args []string) (lintConfig, error) {
 	if len(cfg.paths) == 0 {
 		cfg.paths = []string{"."}
 	}
-	if cfg.railsEnv == "" {
+	railsEnvGiven := false
+	fs.Visit(func(f *flag.Flag) { railsEnvGiven = railsEnvGiven || f.Name == "rails-env" })
+	if railsEnvGiven && cfg.railsEnv == "" {
+		// Unset means "the file's rails_env, else production"; an empty
+		// NAME is a mistake, not a way to ask for that.
 		return cfg, errors.New("--rails-env must not be empty")
 	}
 	if cfg.unsafeFixes && !cfg.fix && !cfg.diff {
@@ -197,4 +209,21 @@ may not be written (read-only, or a symlink out of the app).
 `)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// dynosFlag reads --dynos web=10,worker=2 (repeatable; a later count wins).
+type dynosFlag map[string]int
+
+func (d dynosFlag) String() string { return "" }
+
+func (d dynosFlag) Set(s string) error {
+	for _, part := range strings.Split(s, ",") {
+		name, count, ok := strings.Cut(strings.TrimSpace(part), "=")
+		n, err := strconv.Atoi(count)
+		if !ok || name == "" || err != nil || n < 0 {
+			return fmt.Errorf("--dynos wants PROCESS=COUNT pairs like web=10,worker=2, not %q", part)
+		}
+		d[name] = n
+	}
+	return nil
 }

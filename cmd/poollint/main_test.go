@@ -133,7 +133,7 @@ func TestParseLintArgs(t *testing.T) {
 	if want := map[string]string{"A": "2", "B": "x=y"}; !cmp.Equal(cfg.env, want) {
 		t.Errorf("env = %v, want %v", cfg.env, want)
 	}
-	if cfg.failOn != rules.Error || cfg.railsEnv != "production" || cfg.format != "text" {
+	if cfg.failOn != rules.Error || cfg.railsEnv != "" || cfg.format != "text" {
 		t.Errorf("failOn %v, railsEnv %q, format %q", cfg.failOn, cfg.railsEnv, cfg.format)
 	}
 
@@ -212,5 +212,26 @@ func TestLintsAppsAndOtherPaths(t *testing.T) {
 	}
 	if len(doc.Apps) != 1 || doc.Apps[0].Root != app {
 		t.Errorf("apps = %+v, want the one app at %s, once", doc.Apps, app)
+	}
+}
+
+// TestAppConfigIsApplied runs the CLI on an app whose .poollint.yml
+// ignores a rule that would otherwise fire, and with --config pointing at
+// a file that does not ignore it.
+func TestAppConfigIsApplied(t *testing.T) {
+	app := filepath.Join("..", "..", "testdata", "apps", "cfg_ignore")
+	var out, errOut bytes.Buffer
+	run([]string{"--format", "json", app}, &out, &errOut)
+	if strings.Contains(out.String(), `"sidekiq-concurrency-exceeds-pool"`) {
+		t.Errorf("the ignored rule fired:\n%s", out.String())
+	}
+	empty := filepath.Join(t.TempDir(), "empty.yml")
+	if err := os.WriteFile(empty, []byte("ignore: []\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	run([]string{"--format", "json", "--config", empty, app}, &out, &errOut)
+	if !strings.Contains(out.String(), `"sidekiq-concurrency-exceeds-pool"`) {
+		t.Errorf("with --config the rule should fire again:\n%s\n%s", out.String(), errOut.String())
 	}
 }

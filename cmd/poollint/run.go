@@ -7,7 +7,9 @@ import (
 	"io"
 	"io/fs"
 	"path/filepath"
+	"strings"
 
+	"github.com/poollint/poollint/lintconfig"
 	"github.com/poollint/poollint/rails"
 	"github.com/poollint/poollint/report"
 	"github.com/poollint/poollint/rules"
@@ -125,13 +127,43 @@ func lintPaths(cfg lintConfig, stderr io.Writer, check checkApp) (apps []report.
 	return apps, allRead
 }
 
-// lintApp loads the app at root and runs the selected rules on it.
+// lintApp loads the app at root with its .poollint.yml (or --config) under
+// the command line's flags, runs the selected rules, then applies inline
+// disables and the file's severities.
 func lintApp(cfg lintConfig, root, display string) (*rails.App, []rules.Diagnostic, error) {
-	app, err := rails.Load(root, rails.Options{RailsEnv: cfg.railsEnv, Env: cfg.env, Display: display})
+	conf, err := appConfig(cfg, root)
 	if err != nil {
 		return nil, nil, err
 	}
-	return app, rules.Run(app, rules.Options{Select: cfg.selected, Ignore: cfg.ignored}), nil
+	flags := lintconfig.Flags{RailsEnv: cfg.railsEnv, Env: cfg.env, Select: cfg.selected, Ignore: cfg.ignored}
+	opts := conf.LoadOptions(flags, display)
+	if len(cfg.dynos) > 0 {
+		opts.Formation = cfg.dynos
+	}
+	if cfg.maxConnections > 0 {
+		opts.Database = rails.DatabaseLimit{MaxConnections: cfg.maxConnections}
+	}
+	app, err := rails.Load(root, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	if conf != nil && conf.File != nil && !filepath.IsAbs(conf.File.Path) && !strings.HasPrefix(conf.File.Path, "..") {
+		app.Files[conf.File.Path] = conf.File // so findings in it show its lines
+	}
+	ropts := conf.RuleOptions(flags)
+	diags := conf.ApplySeverity(rules.ApplyDisables(app, rules.Run(app, ropts), ropts))
+	rules.Sort(diags)
+	return app, diags, nil
+}
+
+// appConfig reads --config when given, else the app's own .poollint.yml
+// (nil when it has none).
+func appConfig(cfg lintConfig, root string) (*lintconfig.Config, error) {
+	if cfg.configPath != "" {
+		return lintconfig.Load(cfg.configPath)
+	}
+	conf, _, err := lintconfig.Find(root)
+	return conf, err
 }
 
 // displayPath names an app root the way the user typed its PATH: the PATH
