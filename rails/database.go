@@ -63,7 +63,8 @@ func (d *DatabaseFile) Configs(env string) []*DatabaseConfig {
 		c := d.config(env, e.Key, e.KeyNode, parser.Resolve(e.Value))
 		c.Primary = e.Key == "primary" || (i == 0 && !hasKey(entries, "primary"))
 		if r := settingOf(d.Doc, c.Node, "replica"); r != nil {
-			c.Replica = r.Value.Eval(Env{}).Kind == RStr && r.Node.Value == "true"
+			res := r.Value.EvalRaw(Env{})
+			c.Replica = res.Kind == RStr && res.Str == "true"
 		}
 		out = append(out, c)
 	}
