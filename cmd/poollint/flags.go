@@ -7,10 +7,10 @@ import (
 	"io"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/poollint/poollint/budget"
 	"github.com/poollint/poollint/rules"
 )
 
@@ -217,13 +217,6 @@ type dynosFlag map[string]int
 func (d dynosFlag) String() string { return "" }
 
 func (d dynosFlag) Set(s string) error {
-	for _, part := range strings.Split(s, ",") {
-		name, count, ok := strings.Cut(strings.TrimSpace(part), "=")
-		n, err := strconv.Atoi(count)
-		if !ok || name == "" || err != nil || n < 0 {
-			return fmt.Errorf("--dynos wants PROCESS=COUNT pairs like web=10,worker=2, not %q", part)
-		}
-		d[name] = n
-	}
-	return nil
+	_, err := budget.ParseDynos(d, s)
+	return err
 }

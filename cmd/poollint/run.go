@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"path/filepath"
 	"strings"
 
@@ -34,6 +35,7 @@ func subcommands() []subcommand {
 	return []subcommand{
 		{name: "rules", summary: "list the rules: ID, severity, fix, summary", run: runRules},
 		{name: "explain", args: "RULE", summary: "print the documentation of one rule", run: runExplain},
+		{name: "budget", args: "[flags] [PATH...]", summary: "print the connection budget of the formation against the database's limit", run: runBudget},
 	}
 }
 
@@ -127,18 +129,32 @@ func lintPaths(cfg lintConfig, stderr io.Writer, check checkApp) (apps []report.
 	return apps, allRead
 }
 
-// lintApp loads the app at root with its .poollint.yml (or --config) under
-// the command line's flags, runs the selected rules, then applies inline
-// disables and the file's severities.
+// lintApp loads the app at root, runs the selected rules, then applies
+// inline disables and the config file's severities.
 func lintApp(cfg lintConfig, root, display string) (*rails.App, []rules.Diagnostic, error) {
+	app, conf, err := loadApp(cfg, root, display)
+	if err != nil {
+		return nil, nil, err
+	}
+	ropts := conf.RuleOptions(cfg.lintconfigFlags())
+	diags := conf.ApplySeverity(rules.ApplyDisables(app, rules.Run(app, ropts), ropts))
+	rules.Sort(diags)
+	return app, diags, nil
+}
+
+// loadApp loads the app at root with its .poollint.yml (or --config) under
+// the command line's flags: --dynos and --max-connections win over the file.
+func loadApp(cfg lintConfig, root, display string) (*rails.App, *lintconfig.Config, error) {
 	conf, err := appConfig(cfg, root)
 	if err != nil {
 		return nil, nil, err
 	}
-	flags := lintconfig.Flags{RailsEnv: cfg.railsEnv, Env: cfg.env, Select: cfg.selected, Ignore: cfg.ignored}
-	opts := conf.LoadOptions(flags, display)
+	opts := conf.LoadOptions(cfg.lintconfigFlags(), display)
 	if len(cfg.dynos) > 0 {
-		opts.Formation = cfg.dynos
+		formation := map[string]int{}
+		maps.Copy(formation, opts.Formation)
+		maps.Copy(formation, cfg.dynos)
+		opts.Formation = formation
 	}
 	if cfg.maxConnections > 0 {
 		opts.Database = rails.DatabaseLimit{MaxConnections: cfg.maxConnections}
@@ -150,10 +166,12 @@ func lintApp(cfg lintConfig, root, display string) (*rails.App, []rules.Diagnost
 	if conf != nil && conf.File != nil && !filepath.IsAbs(conf.File.Path) && !strings.HasPrefix(conf.File.Path, "..") {
 		app.Files[conf.File.Path] = conf.File // so findings in it show its lines
 	}
-	ropts := conf.RuleOptions(flags)
-	diags := conf.ApplySeverity(rules.ApplyDisables(app, rules.Run(app, ropts), ropts))
-	rules.Sort(diags)
-	return app, diags, nil
+	return app, conf, nil
+}
+
+// lintconfigFlags is what of the command line overrides a config file.
+func (cfg lintConfig) lintconfigFlags() lintconfig.Flags {
+	return lintconfig.Flags{RailsEnv: cfg.railsEnv, Env: cfg.env, Select: cfg.selected, Ignore: cfg.ignored}
 }
 
 // appConfig reads --config when given, else the app's own .poollint.yml
