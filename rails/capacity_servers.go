@@ -300,4 +300,3 @@ func serverLabel(host, port, database string) string {
 	}
 	return host + "/" + database
 }
-
