@@ -235,3 +235,20 @@ func TestAppConfigIsApplied(t *testing.T) {
 		t.Errorf("with --config the rule should fire again:\n%s\n%s", out.String(), errOut.String())
 	}
 }
+
+// TestFileOutsideAnyApp: pre-commit passes file names, and in a monorepo
+// some belong to no Rails app; they are skipped, not a failure.
+func TestFileOutsideAnyApp(t *testing.T) {
+	dir := t.TempDir()
+	procfile := filepath.Join(dir, "Procfile")
+	if err := os.WriteFile(procfile, []byte("web: node server.js\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if code := run([]string{procfile}, &out, &errOut); code != exitClean {
+		t.Errorf("exit %d, want 0; stderr %s", code, errOut.String())
+	}
+	if !strings.Contains(errOut.String(), "not inside a Rails app; skipped") {
+		t.Errorf("stderr = %q", errOut.String())
+	}
+}

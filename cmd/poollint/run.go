@@ -102,6 +102,12 @@ func lintPaths(cfg lintConfig, stderr io.Writer, check checkApp) (apps []report.
 	seen := map[string]bool{} // `poollint . myapp` lints myapp once
 	for _, path := range cfg.paths {
 		roots, err := rails.Discover(path)
+		if errors.Is(err, rails.ErrNotInApp) {
+			// A file of another service in a monorepo (pre-commit passes
+			// file names): nothing of poollint's to check, not a failure.
+			fmt.Fprintf(stderr, "poollint: %s: not inside a Rails app; skipped\n", path)
+			continue
+		}
 		if err != nil {
 			fmt.Fprintf(stderr, "poollint: %s: %v\n", path, withoutPath(err))
 			allRead = false
