@@ -30,6 +30,10 @@ type App struct {
 	// files (.poollint.yml, flags); see capacity.go for how they combine.
 	Declared DeclaredCapacity
 
+	// rubyTrees holds each Ruby file parsed, by path, so that it is
+	// parsed (and its syntax error reported) once.
+	rubyTrees map[string]*parser.RubyFile
+
 	// Problems are files that could not be read or understood, and facts
 	// that had to be assumed; rules report them as config-unreadable.
 	Problems []Problem
@@ -61,4 +65,5 @@ func (a *App) ProcessesOf(kind ProcessKind) []*Process {
 type DeclaredCapacity struct {
 	Formation map[string]int
 	Database  DatabaseLimit
+	PgBouncer []PgBouncerDecl // .poollint.yml pgbouncer: (pgbouncer_decl.go)
 }

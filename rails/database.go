@@ -13,6 +13,10 @@ type DatabaseFile struct {
 	File   *parser.File
 	Doc    *parser.YAMLDoc
 	Sample bool // read from database.yml.example / .sample because database.yml is absent
+
+	// configs memoizes Configs per env: every rule asks for each process,
+	// and building a config parses the Ruby of each ERB value.
+	configs map[string][]*DatabaseConfig
 }
 
 // DatabaseConfig is one named database config of one RAILS_ENV: the env
@@ -43,6 +47,18 @@ func (d *DatabaseFile) Configs(env string) []*DatabaseConfig {
 	if d == nil || d.Doc == nil || d.Doc.Root == nil {
 		return nil
 	}
+	if cs, ok := d.configs[env]; ok {
+		return cs
+	}
+	cs := d.buildConfigs(env)
+	if d.configs == nil {
+		d.configs = map[string][]*DatabaseConfig{}
+	}
+	d.configs[env] = cs
+	return cs
+}
+
+func (d *DatabaseFile) buildConfigs(env string) []*DatabaseConfig {
 	envVal, envKey := d.Doc.Lookup(d.Doc.Root, env)
 	if envVal == nil || envKey == nil {
 		return nil

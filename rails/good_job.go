@@ -56,7 +56,7 @@ func (a *App) loadGoodJob() {
 		if f == nil || !strings.Contains(string(f.Src), "good_job") {
 			continue
 		}
-		r := a.parseRubyOnce(f)
+		r := a.parseRuby(f)
 		if r == nil {
 			continue
 		}

@@ -81,7 +81,7 @@ func (a *App) loadInitializerFacts() {
 		if f == nil || !mayHoldPoolCode(f.Src) {
 			continue
 		}
-		if r := a.parseRubyOnce(f); r != nil {
+		if r := a.parseRuby(f); r != nil {
 			a.Initializers = append(a.Initializers, readInitializers(r)...)
 		}
 	}
@@ -95,25 +95,6 @@ func mayHoldPoolCode(src []byte) bool {
 		strings.Contains(s, "?pool=")
 }
 
-// parseRubyOnce parses f and reports a syntax error unless another loader
-// has already reported the same one (loadInitializers parses the Sidekiq
-// initializers too).
-func (a *App) parseRubyOnce(f *parser.File) *parser.RubyFile {
-	r, err := parser.ParseRuby(f)
-	if err != nil {
-		a.problem(parser.Span{File: f.Path}, err.Error(), false)
-		return nil
-	}
-	if r.HasErrors {
-		for _, p := range a.Problems {
-			if p.Span == r.FirstError {
-				return r
-			}
-		}
-		a.problem(r.FirstError, "Ruby syntax error; settings after it may be missed", false)
-	}
-	return r
-}
 
 // readInitializers finds the patterns in one file, in source order.
 func readInitializers(r *parser.RubyFile) []*Initializer {

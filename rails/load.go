@@ -73,7 +73,7 @@ func Load(root string, opts Options) (*App, error) {
 			a.AppJSON = aj
 		}
 	}
-	a.Declared = DeclaredCapacity{Formation: opts.Formation, Database: opts.Database}
+	a.Declared = DeclaredCapacity{Formation: opts.Formation, Database: opts.Database, PgBouncer: opts.PgBouncer}
 	a.buildProcesses(opts)
 	a.loadServerConfigs()
 	a.loadInitializers()
@@ -149,17 +149,24 @@ func locateError(f *parser.File, err error) (parser.Span, string) {
 	return parser.Span{File: f.Path}, strings.TrimSpace(msg)
 }
 
-// parseRuby parses a Ruby file; a syntax error is a Problem, and the tree
-// is still used for what it shows.
+// parseRuby parses a Ruby file once per app, however many loaders read it
+// (the Sidekiq initializer feeds several); a syntax error is a Problem,
+// reported once, and the tree is still used for what it shows.
 func (a *App) parseRuby(f *parser.File) *parser.RubyFile {
+	if r, ok := a.rubyTrees[f.Path]; ok {
+		return r
+	}
 	r, err := parser.ParseRuby(f)
 	if err != nil {
 		a.problem(parser.Span{File: f.Path}, err.Error(), false)
-		return nil
-	}
-	if r.HasErrors {
+		r = nil
+	} else if r.HasErrors {
 		a.problem(r.FirstError, "Ruby syntax error; settings after it may be missed", false)
 	}
+	if a.rubyTrees == nil {
+		a.rubyTrees = map[string]*parser.RubyFile{}
+	}
+	a.rubyTrees[f.Path] = r
 	return r
 }
 
