@@ -95,7 +95,6 @@ func mayHoldPoolCode(src []byte) bool {
 		strings.Contains(s, "?pool=")
 }
 
-
 // readInitializers finds the patterns in one file, in source order.
 func readInitializers(r *parser.RubyFile) []*Initializer {
 	ir := initReader{r: r, locals: r.Assignments()}
