@@ -113,7 +113,7 @@ func quote(f *parser.File, span parser.Span) (snippet, bool) {
 	if f == nil || line < 1 || line > f.Lines.LineCount() {
 		return snippet{}, false
 	}
-	text := f.LineText(line)
+	text := maskLine(f.LineText(line))
 	endCol := span.Start.Col // zero-width unless the end says otherwise
 	switch {
 	case span.End.Line > line:

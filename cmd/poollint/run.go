@@ -221,7 +221,7 @@ func reportApp(app *rails.App, diags []rules.Diagnostic) report.App {
 		Rails:       app.Versions.Rails(),
 		Processes:   processes,
 		Files:       app.Files,
-		Diagnostics: diags,
+		Diagnostics: report.MaskDiagnostics(diags),
 	}
 }
 
