@@ -18,10 +18,12 @@ import (
 // prepared_statements / advisory_locks that then reach the server. It
 // decides nothing about what is wrong; the pgbouncer-* rules do.
 //
-// Today the only source is the Heroku PgBouncer buildpack's start script
-// wrapped around a Procfile command (facts 8.4). `.poollint.yml` will also
-// declare transaction-mode PgBouncer hosts; TransactionPooler is the one
-// place that decision is made, so the declarations plug in there.
+// Two sources say a process goes through one: the Heroku PgBouncer
+// buildpack's start script wrapped around its Procfile command (facts
+// 8.4), and the PgBouncers `.poollint.yml` declares (pgbouncer_decl.go),
+// which a config reaches when it connects to their host. TransactionPooler
+// is the one place that decision is made; the buildpack wins when both
+// apply, because it rewrites the URLs the process connects with.
 
 // Buildpack environment variables and their defaults (facts 8.4,
 // heroku-buildpack-pgbouncer bin/start-pgbouncer and gen-pgbouncer-conf.sh).
@@ -56,6 +58,15 @@ type Pooler struct {
 	// PgBouncer version unknown, a missing variable means 0 (facts 8.4).
 	MaxPrepared    int
 	MaxPreparedVar EnvSource // zero when the variable is not set; Known is false when unreadable
+
+	// Decl is the .poollint.yml declaration the connections go to, and
+	// Addr the host:port the config connects to it on; both are set on
+	// the Pooler of a Route only. The Pooler TransactionPooler returns for
+	// declared PgBouncers has Decl nil: which declaration a config reaches
+	// depends on the host it connects to, so RouteOf decides it per config
+	// (declaredRoute).
+	Decl *PgBouncerDecl
+	Addr string
 }
 
 // EnvSource is one environment variable as poollint found it.
@@ -75,16 +86,27 @@ func (e EnvSource) Describe() string {
 
 // TransactionPooler returns the transaction-mode PgBouncer that p connects
 // through, or nil when p connects directly, PgBouncer is disabled, or it
-// pools in session mode. An unreadable PGBOUNCER_ENABLED or
-// PGBOUNCER_POOL_MODE also yields nil: silence beats a guess.
+// pools in session mode. A Procfile line wrapped in the buildpack's start
+// script is decided by the buildpack alone; a line without one (or an
+// implied process) is given a Pooler when a .poollint.yml declaration
+// pools transactions and serves p, and RouteOf then tells which configs
+// reach it. An unreadable PGBOUNCER_ENABLED or PGBOUNCER_POOL_MODE yields
+// nil: silence beats a guess.
 func (a *App) TransactionPooler(p *Process) *Pooler {
-	if p == nil || p.Entry == nil {
+	if p == nil {
 		return nil
 	}
-	wrapper := lineWrapper(p)
-	if wrapper == "" {
-		return nil
+	if p.Entry != nil {
+		if wrapper := lineWrapper(p); wrapper != "" {
+			return a.buildpackPooler(p, wrapper)
+		}
 	}
+	return a.declaredPooler(p)
+}
+
+// buildpackPooler reads the buildpack's variables for a line wrapped in
+// its start script.
+func (a *App) buildpackPooler(p *Process, wrapper string) *Pooler {
 	if en := a.buildpackVar(p, pgbEnabledVar); en.Name != "" {
 		if !en.Known || !buildpackEnabled(en.Value) {
 			return nil
@@ -167,14 +189,9 @@ func (a *App) buildpackVar(p *Process, name string) EnvSource {
 		src := EnvSource{Name: name, Value: v, Known: true, From: "in the environment"}
 		if as, inline := p.Inline[name]; inline {
 			src.From, src.Span = "on the Procfile line", as.Span
-			// `X=$Y` with Y unset expands to its written default, but Y is
-			// likely a config var poollint cannot see: a switch read from
-			// it is unknown, not off.
-			for _, v := range ValueFromWord(as.Value).Vars() {
-				if slices.Contains(p.Unset, v) {
-					src.Known = false
-				}
-			}
+			// A switch read from a config var poollint cannot see is
+			// unknown, not off.
+			src.Known = !inlineReadsUnset(p, name)
 		}
 		return src
 	}
@@ -190,6 +207,22 @@ func (a *App) buildpackVar(p *Process, name string) EnvSource {
 	return EnvSource{}
 }
 
+// inlineReadsUnset reports whether p's Procfile line assigns name from a
+// variable that is unset: `X=$Y` with Y unset expands to its written
+// default, but Y is likely a config var poollint cannot see.
+func inlineReadsUnset(p *Process, name string) bool {
+	as, inline := p.Inline[name]
+	if !inline {
+		return false
+	}
+	for _, v := range ValueFromWord(as.Value).Vars() {
+		if slices.Contains(p.Unset, v) {
+			return true
+		}
+	}
+	return false
+}
+
 // Route is how one database config of a process reaches a transaction-mode
 // PgBouncer.
 type Route struct {
@@ -201,6 +234,8 @@ type Route struct {
 	// URL is the URL the app reads from URLVar as the buildpack rewrites
 	// it: 127.0.0.1:6000 plus ?prepared_statements=false when
 	// PGBOUNCER_PREPARED_STATEMENTS=false; the original query is dropped.
+	// Through a declared PgBouncer it is the app's own URL (the url: key,
+	// or URLVar's value in the environment), "" when the config has none.
 	URL string
 	// YAMLIgnored is set on Rails < 4.1, where a set DATABASE_URL is the
 	// whole connection: 3.2 does not load database.yml and 4.0 connects
@@ -211,10 +246,14 @@ type Route struct {
 // RouteOf decides whether db's connections from pl's process go through
 // pl. known is false when that cannot be told
 // (a url: key poollint cannot evaluate); route is nil for a config that
-// connects directly.
+// connects directly. The route's Pooler is pl for the buildpack, and the
+// matched declaration's own Pooler for declared PgBouncers.
 func (a *App) RouteOf(pl *Pooler, db *DatabaseConfig) (route *Route, known bool) {
 	if pl == nil {
 		return nil, true
+	}
+	if !pl.Buildpack {
+		return a.declaredRoute(pl, db)
 	}
 	v, known := a.urlVarOf(db)
 	if !known {
@@ -294,6 +333,9 @@ type Switch struct {
 	// TruthyString is set when the URL says "false" but Rails 3.2 keeps the
 	// string, which is truthy, so the setting stays on (facts 8.3).
 	TruthyString bool
+	// FromURL is set when the URL's query decides it: a database.yml key
+	// would not change it.
+	FromURL bool
 }
 
 // PreparedStatementsOf evaluates prepared_statements for a route (facts
@@ -313,13 +355,13 @@ func (a *App) PreparedStatementsOf(r *Route) Switch {
 	if q, ok := urlParam(r.URL, "prepared_statements"); ok {
 		switch {
 		case q != "false":
-			return Switch{Known: true, On: true, Why: "?prepared_statements=" + q + " in the URL", Setting: s.Setting}
+			return Switch{Known: true, On: true, Why: "?prepared_statements=" + q + " in the URL", Setting: s.Setting, FromURL: true}
 		case a.Versions.RailsAtLeast("4.0.0") || a.castsPreparedStatements():
-			return Switch{Known: true, On: false, Why: "?prepared_statements=false in the URL", Setting: s.Setting}
+			return Switch{Known: true, On: false, Why: "?prepared_statements=false in the URL", Setting: s.Setting, FromURL: true}
 		}
 		// Rails 3.2 keeps "false" as a string, which is truthy, and the URL
 		// wins over database.yml: the statements stay on.
-		return Switch{Known: true, On: true, TruthyString: true, Setting: s.Setting,
+		return Switch{Known: true, On: true, TruthyString: true, Setting: s.Setting, FromURL: true,
 			Why: "?prepared_statements=false in the URL, which Rails 3.2 reads as the truthy string \"false\""}
 	}
 	if s.Setting != nil && !r.YAMLIgnored {
@@ -350,7 +392,7 @@ func (a *App) AdvisoryLocksOf(r *Route) Switch {
 		return Switch{Known: true, On: true, Why: "Rails 5.x always takes it", Setting: s.Setting}
 	}
 	if q, ok := urlParam(r.URL, "advisory_locks"); ok {
-		return Switch{Known: true, On: q != "false", Why: "?advisory_locks=" + q + " in the URL", Setting: s.Setting}
+		return Switch{Known: true, On: q != "false", Why: "?advisory_locks=" + q + " in the URL", Setting: s.Setting, FromURL: true}
 	}
 	if s.Setting != nil && !r.YAMLIgnored {
 		on, known := a.yamlSwitch(s.Setting, r.Pooler.Process)
@@ -449,6 +491,18 @@ func (a *App) castsPreparedStatements() bool {
 		}
 	}
 	return false
+}
+
+// CarriesMigrations reports whether the migrations pl's process runs go
+// through pl. The buildpack pools only the commands its start script
+// wraps (MigratesThroughPooler); a declared PgBouncer is where the
+// process's config connects, so every migration command of the line
+// reaches it.
+func (pl *Pooler) CarriesMigrations() bool {
+	if pl.Buildpack {
+		return MigratesThroughPooler(pl.Process)
+	}
+	return pl.Process.Migrates
 }
 
 // MigratesThroughPooler reports whether one of the commands of p's

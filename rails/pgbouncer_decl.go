@@ -1,6 +1,7 @@
 package rails
 
 import (
+	"net"
 	"net/url"
 	"slices"
 	"strconv"
@@ -73,6 +74,53 @@ func (a *App) DeclaredPgBouncerOf(decls []PgBouncerDecl, p *Process, db *Databas
 	return nil, conn, true
 }
 
+// declaredPooler returns the Pooler of p's declared PgBouncers when one of
+// the declarations pools transactions and serves p, else nil. Which of
+// them (if any) a config reaches is for declaredRoute to tell.
+func (a *App) declaredPooler(p *Process) *Pooler {
+	for i := range a.Declared.PgBouncer {
+		if d := &a.Declared.PgBouncer[i]; d.PoolsTransactions() && d.Serves(p) {
+			return &Pooler{Process: p}
+		}
+	}
+	return nil
+}
+
+// declaredRoute is RouteOf for declared PgBouncers: db's connections go
+// through the declaration whose host (and port) they connect to. The
+// route keeps the app's own URL, so a ?prepared_statements=false in it
+// counts, and its Pooler carries the declaration's mode, its
+// max_prepared_statements and its place in .poollint.yml.
+func (a *App) declaredRoute(pl *Pooler, db *DatabaseConfig) (*Route, bool) {
+	d, conn, known := a.DeclaredPgBouncerOf(a.Declared.PgBouncer, pl.Process, db)
+	if !known {
+		return nil, false
+	}
+	if d == nil {
+		return nil, true
+	}
+	mode := d.Mode
+	if mode == "" {
+		mode = "transaction"
+	}
+	via := &Pooler{
+		Process:     pl.Process,
+		Span:        d.Span,
+		PoolMode:    mode,
+		MaxPrepared: d.MaxPreparedStatements,
+		Decl:        d,
+		Addr:        net.JoinHostPort(conn.Host, strconv.Itoa(conn.Port)),
+	}
+	return &Route{
+		Pooler: via,
+		DB:     db,
+		URLVar: conn.URLVar,
+		URL:    conn.URL,
+		// Before 4.1 a set DATABASE_URL is the whole connection (facts 10).
+		YAMLIgnored: conn.URL != "" && !a.Versions.RailsAtLeast("4.1.0"),
+	}, true
+}
+
 // defaultPostgresPort is where libpq connects when neither host: nor the
 // URL names a port.
 const defaultPostgresPort = 5432
@@ -114,6 +162,11 @@ func (a *App) ConnectionOf(p *Process, db *DatabaseConfig) (conn Connection, kno
 		}
 		conn.URLVar = v
 		if v != "" {
+			if inlineReadsUnset(p, v) {
+				// `DATABASE_URL=$DIRECT_URL rake db:migrate`: the URL is
+				// a config var poollint cannot see, not an empty one.
+				return conn, false
+			}
 			conn.URL, _ = env.Lookup(v)
 		}
 	}

@@ -81,6 +81,9 @@ func lintCase(t *testing.T, name string) string {
 		if err != nil {
 			t.Fatalf("load %s: %v", root, err)
 		}
+		if cfg != nil && cfg.File != nil {
+			app.Files[cfg.File.Path] = cfg.File // as the CLI does, so findings in it show its lines
+		}
 		opts := cfg.RuleOptions(flags)
 		diags := rules.ApplyDisables(app, rules.Run(app, opts), opts)
 		apps = append(apps, report.App{
