@@ -26,7 +26,7 @@ func TestGolden(t *testing.T) {
 	}
 	n := 0
 	for _, dir := range cases {
-		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() || strings.HasSuffix(dir, ".fixed") {
 			continue
 		}
 		n++

@@ -57,9 +57,30 @@ func (a *App) serverUses(row *BudgetRow, bb *budgetBuilder) []*ServerUse {
 			u.Total = mulCount(row.Dynos, u.Bouncer.PerDyno)
 			continue
 		}
+		if why := a.declaredBouncerBetween(p, u.Configs); why != "" {
+			u.Total = unknownCount(why)
+			continue
+		}
 		u.Total = mulCount(row.Dynos, mulCount(row.PerDyno, u.PerProcess))
 	}
 	return uses
+}
+
+// declaredBouncerBetween says why a use cannot be counted when a
+// transaction-mode PgBouncer declared in .poollint.yml stands between the
+// process and the server: the server side is PgBouncer's own pool, which
+// the declaration does not give. "" when no declared PgBouncer applies.
+func (a *App) declaredBouncerBetween(p *Process, configs []*DatabaseConfig) string {
+	for _, db := range configs {
+		decl, _, known := a.DeclaredPgBouncerOf(a.Declared.PgBouncer, p, db)
+		switch {
+		case !known:
+			return "whether " + db.Describe() + " connects through a PgBouncer declared in .poollint.yml cannot be told"
+		case decl != nil:
+			return db.Describe() + " connects through the PgBouncer declared in .poollint.yml at " + decl.Host + ": the server side is its pool, which is not declared"
+		}
+	}
+	return ""
 }
 
 // perProcess is Σ min(pool, need) over the configs: a process never holds

@@ -465,3 +465,49 @@ func walkInitNodes(n *sitter.Node, visit func(*sitter.Node) bool) {
 		}
 	}
 }
+
+// ActiveRecordLoadedBefore reports whether Active Record is certainly
+// loaded, so its configurations built from DATABASE_URL, before the
+// initializer in runs. Rails builds them lazily, when ActiveRecord::Base
+// is first loaded: the e2e suite showed seed 001's ENV['DATABASE_URL'] +
+// bare establish_connection taking effect on Rails 6.1 when nothing had
+// loaded it yet. Certain means: ar-octopus is locked (it patches
+// ActiveRecord::Base when required), or an initializer that runs earlier
+// (Rails runs them in file-name order), or an earlier line of the same
+// file, names ActiveRecord::Base or ApplicationRecord in code.
+func (a *App) ActiveRecordLoadedBefore(in *Initializer) bool {
+	if a.Versions.Has("ar-octopus") {
+		return true
+	}
+	for path, f := range a.Files {
+		switch {
+		case path == in.File:
+			if namesActiveRecord(f.Src[:min(in.Span.Start.Offset, len(f.Src))]) {
+				return true
+			}
+		case strings.HasPrefix(path, "config/initializers/") && path < in.File:
+			if namesActiveRecord(f.Src) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// namesActiveRecord reports whether Ruby source mentions ActiveRecord::Base
+// or ApplicationRecord outside comment lines.
+func namesActiveRecord(src []byte) bool {
+	for _, line := range strings.Split(string(src), "\n") {
+		code := strings.TrimSpace(line)
+		if strings.HasPrefix(code, "#") {
+			continue
+		}
+		if i := strings.Index(code, " #"); i >= 0 {
+			code = code[:i]
+		}
+		if strings.Contains(code, "ActiveRecord::Base") || strings.Contains(code, "ApplicationRecord") {
+			return true
+		}
+	}
+	return false
+}

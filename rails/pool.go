@@ -145,10 +145,12 @@ func (a *App) urlPool(db *DatabaseConfig, p *Process, env Env, rails81 bool) (Po
 }
 
 // initializerPool returns the pool a ?pool= glued onto the URL in
-// Sidekiq.configure_server really sets for the Sidekiq process: always
-// when the glued URL is passed to establish_connection, and on Rails < 4.1
-// when it is stored in ENV["DATABASE_URL"] before a bare
-// establish_connection (4.1+ resolved the configuration at boot; facts 10).
+// Sidekiq.configure_server sets for the Sidekiq process: always when the
+// glued URL is passed to establish_connection; on Rails < 4.1 when it is
+// stored in ENV["DATABASE_URL"] before a bare establish_connection (that
+// call re-reads it); on 4.1+ only if Active Record had not built its
+// configurations yet, which poollint can rarely be sure of: then the pool
+// is unknown and the sizing rules stay silent rather than guess.
 func (a *App) initializerPool(db *DatabaseConfig, p *Process) *Value {
 	if p.Kind != SidekiqProcess || !db.Primary {
 		return nil
@@ -158,9 +160,14 @@ func (a *App) initializerPool(db *DatabaseConfig, p *Process) *Value {
 		if in.Kind != GluedPoolURL || !in.SidekiqServer || in.Pool == nil || in.Connect.IsZero() {
 			continue
 		}
-		takesEffect := !in.ConnectBare || (in.EnvVar == "DATABASE_URL" && !a.Versions.RailsAtLeast("4.1.0"))
-		if takesEffect {
+		switch {
+		case !in.ConnectBare:
 			found = in.Pool
+		case in.EnvVar != "DATABASE_URL":
+		case !a.Versions.RailsAtLeast("4.1.0"):
+			found = in.Pool
+		case !a.ActiveRecordLoadedBefore(in):
+			found = Unknown("the pool depends on whether Active Record built its configuration before "+in.File+" changed DATABASE_URL", in.Glue, in.GlueText)
 		}
 	}
 	return found

@@ -52,7 +52,7 @@ func limitDiagnostic(s *rails.DatabaseServer) (Diagnostic, bool) {
 	var msg string
 	sev := Error
 	if over {
-		msg = fmt.Sprintf("the formation can open %s connections to %s but %s allows %d: %s%s; connections past the limit fail with \"FATAL: too many connections\"",
+		msg = fmt.Sprintf("the formation can open %s connections to %s but %s allows %d: %s%s; connections past the limit fail with \"FATAL: sorry, too many clients already\" (\"remaining connection slots are reserved...\" near it, \"too many connections for role\" on Heroku)",
 			total, where, s.Limit.Source, s.Limit.N, breakdown(uses), budgetAssumptions(s))
 	} else {
 		sev = Warning

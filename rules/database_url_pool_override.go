@@ -32,9 +32,17 @@ func checkDatabaseURLPoolOverride(app *rails.App) []Diagnostic {
 		var b strings.Builder
 		ver := app.Versions.Rails()
 		switch {
+		case in.EnvVar != "" && in.ConnectBare && app.Versions.RailsAtLeast("4.1.0") && !app.ActiveRecordLoadedBefore(in):
+			// Rails builds its configurations when ActiveRecord::Base is
+			// first loaded; if nothing loaded it yet, the changed URL is
+			// read (the e2e suite saw this on Rails 6.1). It still breaks the
+			// day a gem or an earlier initializer loads Active Record first.
+			fmt.Fprintf(&b, "this glues ?pool=%s onto %s and stores it back in ENV['%s'], then calls establish_connection with no argument (line %d): on Rails %s the new pool applies only if nothing has loaded ActiveRecord::Base before this runs, since Rails reads %s once, when it builds its configurations (facts 10); any gem or earlier initializer that touches Active Record silently brings back the old pool, and the concatenation is fragile: %s",
+				poolShown(in), in.EnvVar, in.EnvVar, in.Connect.Start.Line, railsOrNewest(ver), in.EnvVar, fragility(in))
+			d.Related = append(d.Related, Related{Span: in.Connect, Message: "establish_connection with no argument resolves the configuration Rails built from " + in.EnvVar})
 		case in.EnvVar != "" && in.ConnectBare && app.Versions.RailsAtLeast("4.1.0"):
 			d.Severity = Error
-			fmt.Fprintf(&b, "this glues ?pool=%s onto %s and stores it back in ENV['%s'], then calls establish_connection with no argument (line %d): Rails %s reads %s once, when it builds ActiveRecord::Base.configurations at boot, so the new pool never applies (facts 10)",
+			fmt.Fprintf(&b, "this glues ?pool=%s onto %s and stores it back in ENV['%s'], then calls establish_connection with no argument (line %d): Rails %s reads %s once, when it builds ActiveRecord::Base.configurations, and Active Record is already loaded here, so the new pool never applies (facts 10)",
 				poolShown(in), in.EnvVar, in.EnvVar, in.Connect.Start.Line, railsOrNewest(ver), in.EnvVar)
 			d.Related = append(d.Related, Related{Span: in.Connect, Message: "establish_connection with no argument resolves the configuration built at boot, not the changed ENV"})
 		case in.EnvVar != "" && in.ConnectBare:

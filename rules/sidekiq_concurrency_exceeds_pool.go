@@ -34,8 +34,33 @@ func sidekiqConcurrencyExceedsPool() *Rule {
 // sidekiqPoolFix sets the pool's variable for the worker alone on its
 // Procfile line when the pool reads one (seed 003), else raises the pool.
 func sidekiqPoolFix(app *rails.App, o threadsOverPool) *Fix {
+	if ignoredConcurrencyKey(app, o.Process) {
+		// The threads come from a default because Sidekiq ignores the
+		// written key; sidekiq-ignored-key's fix makes it count, and the
+		// next pass sizes the pool for the real number, not the default.
+		return nil
+	}
 	if fix := procfilePrefixFix(app, o); fix != nil {
 		return fix
 	}
 	return poolFix(app, o, o.Threads.Max, true)
+}
+
+// ignoredConcurrencyKey reports whether the process's Sidekiq config
+// writes a concurrency its Sidekiq version ignores (`concurrency:` before
+// 5.1, facts 5.2).
+func ignoredConcurrencyKey(app *rails.App, p *rails.Process) bool {
+	if app.Versions.AtLeast("sidekiq", "5.1.0") || p.ConcurrencyFlag != nil {
+		return false
+	}
+	sc := app.SidekiqConfigOf(p)
+	if sc == nil || sc.Doc == nil || app.SidekiqEffectiveKey(sc, p) != nil {
+		return false
+	}
+	for _, k := range sc.AllConcurrencyKeys() {
+		if !k.Symbol && (k.Section == "" || k.Section == p.RailsEnv()) {
+			return true
+		}
+	}
+	return false
 }

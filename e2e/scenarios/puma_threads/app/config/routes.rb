@@ -1,0 +1,4 @@
+Rails.application.routes.draw do
+  get "/up", to: ->(_env) { [200, {}, ["up\n"]] }
+  get "/work", to: "work#show"
+end

@@ -1,0 +1,2 @@
+threads 1, 10
+workers 2

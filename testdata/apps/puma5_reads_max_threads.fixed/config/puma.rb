@@ -1,0 +1,2 @@
+port ENV.fetch("PORT") { 3000 }
+plugin :tmp_restart

@@ -1,0 +1,2 @@
+threads 8, 8
+workers 4
