@@ -72,45 +72,44 @@ func (a *App) processFromEntry(e *parser.ProcfileEntry, outer map[string]string,
 	return p
 }
 
+// serverFlags are the spellings of the flags each server reads. Sidekiq's
+// -t is its shutdown timeout, not threads: only -c counts; Unicorn's -c is
+// its config file.
+var serverFlags = map[ProcessKind]struct{ threads, workers, concurrency, config, environment []string }{
+	PumaProcess:    {threads: []string{"-t", "--threads"}, workers: []string{"-w", "--workers"}, config: []string{"-C", "--config"}, environment: []string{"-e", "--environment"}},
+	SidekiqProcess: {concurrency: []string{"-c", "--concurrency"}, config: []string{"-C", "--config"}, environment: []string{"-e", "--environment"}},
+	UnicornProcess: {config: []string{"-c", "--config-file"}, environment: []string{"-E", "--env"}},
+}
+
 // readFlags reads the command-line flags that set threads, workers,
 // concurrency, the config file and the environment.
 func (a *App) readFlags(p *Process, argv []parser.Word) {
+	spec := serverFlags[p.Kind]
+	flag := func(names []string) (parser.Word, bool) {
+		if len(names) == 0 {
+			return parser.Word{}, false
+		}
+		w, _, ok := parser.Flag(argv, names...)
+		return w, ok
+	}
 	literal := func(w parser.Word) string {
 		s, _ := w.Literal()
 		return s
 	}
-	switch p.Kind {
-	case PumaProcess:
-		if w, _, ok := parser.Flag(argv, "-t", "--threads"); ok {
-			p.ThreadsFlag = threadsMaxFromWord(w)
-		}
-		if w, _, ok := parser.Flag(argv, "-w", "--workers"); ok {
-			p.WorkersFlag = ValueFromWord(w)
-		}
-		if w, _, ok := parser.Flag(argv, "-C", "--config"); ok {
-			p.ConfigPath = literal(w)
-		}
-		if w, _, ok := parser.Flag(argv, "-e", "--environment"); ok {
-			p.EnvironmentFlag = literal(w)
-		}
-	case SidekiqProcess:
-		// -t is Sidekiq's shutdown timeout, not threads: only -c counts.
-		if w, _, ok := parser.Flag(argv, "-c", "--concurrency"); ok {
-			p.ConcurrencyFlag = ValueFromWord(w)
-		}
-		if w, _, ok := parser.Flag(argv, "-C", "--config"); ok {
-			p.ConfigPath = literal(w)
-		}
-		if w, _, ok := parser.Flag(argv, "-e", "--environment"); ok {
-			p.EnvironmentFlag = literal(w)
-		}
-	case UnicornProcess:
-		if w, _, ok := parser.Flag(argv, "-c", "--config-file"); ok {
-			p.ConfigPath = literal(w)
-		}
-		if w, _, ok := parser.Flag(argv, "-E", "--env"); ok {
-			p.EnvironmentFlag = literal(w)
-		}
+	if w, ok := flag(spec.threads); ok {
+		p.ThreadsFlag = threadsMaxFromWord(w)
+	}
+	if w, ok := flag(spec.workers); ok {
+		p.WorkersFlag = ValueFromWord(w)
+	}
+	if w, ok := flag(spec.concurrency); ok {
+		p.ConcurrencyFlag = ValueFromWord(w)
+	}
+	if w, ok := flag(spec.config); ok {
+		p.ConfigPath = literal(w)
+	}
+	if w, ok := flag(spec.environment); ok {
+		p.EnvironmentFlag = literal(w)
 	}
 }
 
