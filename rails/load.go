@@ -127,7 +127,10 @@ func (a *App) parseYAML(f *parser.File) *parser.YAMLDoc {
 	doc, err := parser.ParseYAML(f)
 	if err != nil {
 		span, msg := locateError(f, err)
-		a.problem(span, msg, false)
+		if !strings.Contains(msg, "ERB") {
+			msg = "invalid YAML: " + msg
+		}
+		a.problem(span, msg+"; nothing in this file was read", false)
 		return nil
 	}
 	if doc.DynamicStructure {
