@@ -379,7 +379,17 @@ func dbDemands(app *rails.App, db *rails.DatabaseConfig, t poolTarget, p *rails.
 			}
 			d := poolDemand{Env: app.EnvOf(q), Old: pool.Size, OldKnown: pool.Known}
 			if n, ok := connectionsNeeded(app, q, c); ok {
+				// Another process keeps what it has (never lowered) but its
+				// own shortfall is its own finding's to fix: covering it here
+				// would size the pool for a need another fix (a Procfile
+				// prefix, say) may meet otherwise.
 				d.Min = n
+				if pool.Known && q != p {
+					d.Min = n
+					if pool.Size < n {
+						d.Min = pool.Size
+					}
+				}
 			}
 			if q == p && c.Env == db.Env && c.Name == db.Name {
 				d.Min = max(d.Min, min)
