@@ -79,9 +79,6 @@ func Run(app *rails.App, opts Options) []Diagnostic {
 	}
 	var out []Diagnostic
 	for _, r := range All() {
-		if r.Check == nil {
-			continue
-		}
 		if ignored[r.ID] || (len(selected) > 0 && !selected[r.ID]) {
 			continue
 		}
