@@ -91,7 +91,7 @@ func parseRuby(ctx context.Context, f *File, src []byte, base int) (*RubyFile, e
 	r := &RubyFile{File: f, Tree: tree, Root: tree.RootNode(), src: src, base: base}
 	if bad := r.firstError(r.Root); bad != nil {
 		r.HasErrors = true
-		r.FirstError = r.Span(bad)
+		r.FirstError = r.Span(r.errorShown(bad))
 	}
 	return r, nil
 }
@@ -111,6 +111,41 @@ func (r *RubyFile) firstError(root *sitter.Node) *sitter.Node {
 		return bad == nil
 	})
 	return bad
+}
+
+// errorShown returns where a syntax error shows: tree-sitter puts a
+// MISSING node, the zero-width token it had to invent, at the end of the
+// token before the gap, often the line above (`plugin :x` then a stray
+// `<% unless skip? -%>` line reports the end of `plugin :x`). The first
+// real token after it is where Ruby stumbles; other nodes are shown as
+// they are, and so is a MISSING node with nothing after it (an `end`
+// missing at the end of the file). The tree is walked rather than asked
+// for siblings: tree-sitter finds a zero-width node's parent by position
+// and gets it wrong.
+func (r *RubyFile) errorShown(bad *sitter.Node) *sitter.Node {
+	if !bad.IsMissing() {
+		return bad
+	}
+	seen := false
+	var next *sitter.Node
+	walkTree([]step{{node: r.Root}}, func(path []step) bool {
+		n := path[len(path)-1].node
+		switch {
+		case next != nil:
+			return false
+		case !seen:
+			seen = n.Equal(bad)
+			return !seen
+		case n.ChildCount() == 0 && !n.IsMissing() && n.EndByte() > n.StartByte():
+			next = n
+			return false
+		}
+		return true
+	})
+	if next == nil {
+		return bad
+	}
+	return next
 }
 
 // isKeywordAsName reports whether the node at the end of path is an

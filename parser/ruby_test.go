@@ -1138,6 +1138,9 @@ func TestParseRubyErrors(t *testing.T) {
 			"loop do\n  next if a\n  break\nend\nbegin\n  x\nrescue\n  retry\nend\nnot x\nalias foo bar\nundef foo\n" +
 			"for i in 1..2 do redo end\nself.class\nx.then { 1 }\nBEGIN { 1 }\nreturn\n"},
 		{name: "binary garbage", src: "\x00\xff\xfe threads \x00", wantErr: true, wantLine: 1},
+		// A Thor template's ERB line: tree-sitter invents a MISSING name at
+		// the end of the line above; the error is the `<%` line.
+		{name: "ERB tag line (a generator template)", src: "plugin :tmp_restart\n\n<% unless skip_solid? -%>\nplugin :solid_queue\n<% end -%>\n", wantErr: true, wantLine: 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

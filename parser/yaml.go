@@ -110,7 +110,7 @@ func ParseYAML(f *File) (*YAMLDoc, error) {
 		return nil, &YAMLError{
 			Path:      f.Path,
 			Line:      d.errorLine(err),
-			Msg:       yamlMessage(err),
+			Msg:       d.unmask(yamlMessage(err)),
 			ERBReason: d.erbReasonFromText(),
 		}
 	}
@@ -146,6 +146,28 @@ func parseFirstYAMLDocument(src []byte) (root *yaml.Node, err error) {
 	}
 	return root, nil
 }
+
+// unmask puts the ERB tag back where yaml.v3 quotes a placeholder in its
+// message (`unknown anchor 'ERB_____' referenced` for `<<: *<%= x %>`):
+// the user wrote the tag, not the placeholder.
+func (d *YAMLDoc) unmask(msg string) string {
+	for _, t := range d.Tags {
+		if t.Kind != ERBOutput {
+			continue
+		}
+		first := d.masked[t.Start:t.End]
+		if i := bytes.IndexAny(first, "\r\n"); i >= 0 {
+			first = first[:i]
+		}
+		if ph := "'" + string(first) + "'"; strings.Contains(msg, ph) {
+			msg = strings.ReplaceAll(msg, ph, "'"+oneLineTag(d.File.Src[t.Start:t.End])+"'")
+		}
+	}
+	return msg
+}
+
+// oneLineTag is a tag's text with its layout collapsed.
+func oneLineTag(b []byte) string { return strings.Join(strings.Fields(string(b)), " ") }
 
 // yamlMessage strips yaml.v3's "yaml: line N: " prefix.
 func yamlMessage(err error) string {
@@ -731,20 +753,18 @@ func (d *YAMLDoc) erbReasonFromNodes() string {
 			best, reason = t.Start, d.describeTag(t)+" "+why
 		}
 	}
-	for _, t := range d.Tags {
-		if t.Kind == ERBCode {
-			// Even a code tag without control flow defines methods or
-			// variables that later output tags use, and ERB does not
-			// care whether the tag sits in a YAML comment.
-			consider(t, "can add, drop or repeat lines")
-			break
-		}
+	if t, why, ok := d.firstCodeTag(); ok {
+		// Even a code tag without control flow defines methods or
+		// variables that later output tags use, and ERB does not care
+		// whether the tag sits in a YAML comment.
+		consider(t, why)
 	}
 	if len(d.Tags) == 0 {
 		return ""
 	}
 	covered := make([]bool, len(d.Tags))
 	var scalars [][2]int
+	whole := "" // an output tag that is the whole document
 	walkYAML(d.Root, false, func(n *yaml.Node, isKey bool) {
 		if n.Kind != yaml.ScalarNode {
 			return
@@ -762,7 +782,11 @@ func (d *YAMLDoc) erbReasonFromNodes() string {
 			case isKey:
 				consider(t, "computes a mapping key")
 			case n == d.Root && plain:
-				consider(t, "generates the whole document")
+				// The one fact that matters: nothing here is the config
+				// (an earlier code tag only computes which file to render).
+				if whole == "" {
+					whole = d.describeTag(t) + " generates the whole document"
+				}
 			case plain && t.Start != s && blankBefore(d.masked, t.Start):
 				consider(t, "writes whole lines of YAML")
 			}
@@ -773,16 +797,22 @@ func (d *YAMLDoc) erbReasonFromNodes() string {
 			consider(t, "names an anchor, alias or tag")
 		}
 	}
+	if whole != "" {
+		return whole
+	}
 	return reason
 }
 
 // erbReasonFromText guesses, without a tree, whether ERB generates the
 // structure of a template that did not parse.
 func (d *YAMLDoc) erbReasonFromText() string {
+	code, why, hasCode := d.firstCodeTag()
 	for _, t := range d.Tags {
 		switch t.Kind {
 		case ERBCode:
-			return d.describeTag(t) + " can add, drop or repeat lines"
+			if hasCode {
+				return d.describeTag(code) + " " + why
+			}
 		case ERBOutput:
 			if why := erbOutputRole(d.masked, t); why != "" {
 				return d.describeTag(t) + " " + why
@@ -790,6 +820,27 @@ func (d *YAMLDoc) erbReasonFromText() string {
 		}
 	}
 	return ""
+}
+
+// firstCodeTag picks the code tag that best explains why the document's
+// structure is dynamic: the first one that opens, continues or closes a
+// block (`<% if x %>`, `<% else %>`, `<% end %>`, `<% list.each do |c| %>`:
+// Ruby that is not complete on its own), which can add, drop or repeat
+// lines; else the first code tag, which runs Ruby the values below may
+// depend on. ok is false when there is no code tag.
+func (d *YAMLDoc) firstCodeTag() (tag ERBTag, why string, ok bool) {
+	for _, t := range d.Tags {
+		if t.Kind != ERBCode {
+			continue
+		}
+		if !ok {
+			tag, why, ok = t, "runs Ruby that the values below may depend on", true
+		}
+		if r, err := ParseRubySnippet(d.File, t.Code, t.CodeStart); err != nil || r.HasErrors {
+			return t, "can add, drop or repeat lines", true
+		}
+	}
+	return tag, why, ok
 }
 
 // erbOutputRole tells from the text around an output tag whether it produces

@@ -37,6 +37,12 @@ type HookEffect struct {
 	Redundant []*sitter.Node
 	// OtherCode reports statements besides Redundant in the body.
 	OtherCode bool
+	// Delegated are calls into code poollint does not read whose names say
+	// they manage connections around the fork
+	// (`Gitlab::Cluster::LifecycleEvents.do_before_fork`,
+	// `ImpactPlatform::MySQL.reconnect!`): whether they disconnect or
+	// re-establish Active Record cannot be told.
+	Delegated []ARCall
 }
 
 // Effect analyses h's block.
@@ -53,6 +59,8 @@ func (h *Hook) Effect() HookEffect {
 			e.Disconnects = append(e.Disconnects, arCall(r, c))
 		case isReconnectCall(r, c, onLoad):
 			e.Reconnects = append(e.Reconnects, arCall(r, c))
+		case isDelegatedForkCall(r, c):
+			e.Delegated = append(e.Delegated, arCall(r, c))
 		}
 	}
 	for _, s := range h.Call.BlockBody {
@@ -63,6 +71,34 @@ func (h *Hook) Effect() HookEffect {
 		}
 	}
 	return e
+}
+
+// Delegates reports whether the hook hands the fork to code poollint does
+// not read (see HookEffect.Delegated).
+func (h *Hook) Delegates() bool { return len(h.Effect().Delegated) > 0 }
+
+// isDelegatedForkCall recognises a call on a constant (app or gem code)
+// whose name says it handles the fork or a connection, other than a
+// cache's or Redis' (`Redis.current.client.reconnect` never touches Active
+// Record).
+func isDelegatedForkCall(r *parser.RubyFile, c parser.Call) bool {
+	recv := receiverChain(r, c)
+	if recv == "" || recv[0] < 'A' || recv[0] > 'Z' || strings.HasPrefix(recv, "ActiveRecord") || strings.HasPrefix(recv, "ApplicationRecord") {
+		return false
+	}
+	lower := strings.ToLower(recv)
+	for _, other := range []string{"redis", "cache", "dalli", "memcache", "mongo"} {
+		if strings.Contains(lower, other) {
+			return false
+		}
+	}
+	m := strings.ToLower(c.Method)
+	for _, word := range []string{"fork", "connect", "worker_start", "worker_boot"} {
+		if strings.Contains(m, word) {
+			return true
+		}
+	}
+	return false
 }
 
 // Disconnects reports whether the hook disconnects Active Record.

@@ -53,13 +53,23 @@ func guardedCalls(r *parser.RubyFile, arg func(parser.Call) *Value, names ...str
 	return out
 }
 
-// conditionsOf turns the if/unless/ternary/modifier conditions enclosing n
-// into condition values, negated where n sits in an else branch or under
-// `unless`.
+// conditionsOf turns the if/unless/ternary/modifier/case conditions
+// enclosing n into condition values, negated where n sits in an else
+// branch or under `unless`.
 func conditionsOf(r *parser.RubyFile, n *sitter.Node) []*Value {
 	var out []*Value
 	for _, c := range r.EnclosingConditions(n) {
 		if c.Cond == nil {
+			continue
+		}
+		if caseBranch(c) {
+			// The subject is matched against the when patterns; the else
+			// branch runs when none matched.
+			v := caseMatch(r, c)
+			if c.InElse {
+				v = Not(v)
+			}
+			out = append(out, v)
 			continue
 		}
 		v := ValueFromRuby(r, c.Cond)
@@ -69,6 +79,29 @@ func conditionsOf(r *parser.RubyFile, n *sitter.Node) []*Value {
 		out = append(out, v)
 	}
 	return out
+}
+
+// caseBranch reports whether c is a `when`/`in` branch or a case's else.
+func caseBranch(c parser.Condition) bool {
+	switch c.Node.Type() {
+	case "when", "in_clause", "case", "case_match":
+		return true
+	}
+	return false
+}
+
+// caseMatch is the condition "the case subject matches one of c's
+// patterns"; with no pattern it is unknown.
+func caseMatch(r *parser.RubyFile, c parser.Condition) *Value {
+	subj := ValueFromRuby(r, c.Cond)
+	if len(c.Patterns) == 0 {
+		return Unknown("a case branch without patterns", subj.Span, subj.Text)
+	}
+	v := &Value{Op: OpCaseEq, Args: []*Value{subj}, Span: r.Span(c.Node), Text: r.Text(c.Node)}
+	for _, p := range c.Patterns {
+		v.Args = append(v.Args, ValueFromRuby(r, p))
+	}
+	return v
 }
 
 // topStatements returns the statements of a parsed file or snippet.

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/poollint/poollint/parser"
 )
 
@@ -134,7 +136,13 @@ func (a *App) parseYAML(f *parser.File) *parser.YAMLDoc {
 		return nil
 	}
 	if doc.DynamicStructure {
-		a.problem(parser.Span{File: f.Path}, "ERB generates part of this file's structure ("+doc.DynamicReason+"); only what is written statically was read", false)
+		if doc.Root != nil && doc.Root.Kind == yaml.ScalarNode {
+			// `<%= ERB.new(File.read(path)).result %>`: the config is
+			// another file, chosen when the app boots.
+			a.problem(parser.Span{File: f.Path}, "ERB generates this file's whole content ("+doc.DynamicReason+"); nothing in it could be read", false)
+		} else {
+			a.problem(parser.Span{File: f.Path}, "ERB generates part of this file's structure ("+doc.DynamicReason+"); only what is written statically was read", false)
+		}
 	}
 	return doc
 }

@@ -132,6 +132,25 @@ func classify(argv []parser.Word, versions Versions, hasPumaConfig bool) (Proces
 	return OtherProcess, argv
 }
 
+// serverGem is the gem that provides the server or worker program argv
+// starts, or "" when it is not one poollint models by its gem.
+func serverGem(argv []parser.Word) string {
+	if len(argv) == 0 {
+		return ""
+	}
+	switch programName(argv[0]) {
+	case "puma", "pumactl":
+		return "puma"
+	case "unicorn", "unicorn_rails":
+		return "unicorn"
+	case "sidekiq":
+		return "sidekiq"
+	case "good_job":
+		return "good_job"
+	}
+	return ""
+}
+
 func programName(w parser.Word) string {
 	lit, ok := w.Literal()
 	if !ok {

@@ -55,6 +55,13 @@ func (a *App) processFromEntry(e *parser.ProcfileEntry, outer map[string]string,
 	}
 	sort.Strings(p.Unset)
 	kind, argv := classify(e.Argv, a.Versions, a.exists("config/puma.rb"))
+	if gem := serverGem(argv); gem != "" && e.WrappedBy("bundle") && a.Versions.Lock != nil && !a.Versions.Has(gem) {
+		// `bundle exec unicorn` with no unicorn in Gemfile.lock cannot
+		// start: the line is stale (the app moved to another server), and
+		// its config file is dead config, as for implied processes.
+		a.problem(e.Span, "the \""+e.Name+"\" line runs "+gem+" through bundle exec, but "+gem+" is not in Gemfile.lock, so the line cannot start; poollint did not check it as a "+gem+" process", true)
+		kind = OtherProcess
+	}
 	p.Kind = kind
 	p.PgBouncerWrapper = pgbouncerWrapper(e)
 	p.PgBouncer = p.PgBouncerWrapper != ""

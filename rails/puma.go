@@ -15,8 +15,10 @@ type PumaConfig struct {
 	MaxIOThreads []*Guarded // Puma 8 `max_io_threads n`
 	Hooks        []*Hook
 	// Delegated names a call that configures Puma from elsewhere
-	// (GovukPuma.configure_rails(self)), so what this file shows is partial.
-	Delegated string
+	// (GovukPuma.configure_rails(self)), so what this file shows is partial;
+	// DelegatedSpan is where it is called.
+	Delegated     string
+	DelegatedSpan parser.Span
 }
 
 // Hook is a fork hook block: Puma's before_fork / on_worker_boot /
@@ -60,7 +62,7 @@ func readPuma(f *parser.File, r *parser.RubyFile) *PumaConfig {
 	}
 	for _, c := range r.TopLevelCalls("configure_rails", "configure") {
 		if c.Receiver != nil {
-			pc.Delegated = r.Text(c.Node)
+			pc.Delegated, pc.DelegatedSpan = r.Text(c.Node), r.Span(c.Node)
 		}
 	}
 	return pc

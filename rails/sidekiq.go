@@ -110,8 +110,10 @@ type SidekiqRuby struct {
 	File *parser.File
 	// Capsules declared with config.capsule("name") { |cap| cap.concurrency = n }.
 	Capsules []SidekiqCapsule
-	// Concurrency set in Ruby: Sidekiq.options[:concurrency] = n.
-	Concurrency *Value
+	// Concurrency set in Ruby: Sidekiq.options[:concurrency] = n, applying
+	// when every one of ConcurrencyConds holds (`... = x if ENV["X"]`).
+	Concurrency      *Value
+	ConcurrencyConds []*Value
 	// PoolOverride is a pool set for the Sidekiq process by
 	// establish_connection(config.merge(pool: n)) or config['pool'] = n.
 	PoolOverride *Value

@@ -46,11 +46,11 @@ func readConfigureServer(sr *SidekiqRuby, r *parser.RubyFile, server parser.Call
 		return false
 	}
 	for _, a := range r.IndexAssignments(server.Block, "concurrency") {
-		sr.Concurrency = ValueFromRuby(r, a.Value)
+		sr.Concurrency, sr.ConcurrencyConds = ValueFromRuby(r, a.Value), conditionsOf(r, a.Node)
 	}
 	for _, a := range r.AttributeAssignments(server.Block, "concurrency") {
 		if !inCapsule(a.Node) {
-			sr.Concurrency = ValueFromRuby(r, a.Value)
+			sr.Concurrency, sr.ConcurrencyConds = ValueFromRuby(r, a.Value), conditionsOf(r, a.Node)
 		}
 	}
 	var poolAssigned *Value

@@ -76,7 +76,14 @@ func (a *App) pumaBaseThreads(p *Process, env Env) Threads {
 		return threadsFrom(p.ThreadsFlag, env, "-t on the Procfile line")
 	}
 	if pc := a.PumaConfigOf(p); pc != nil {
-		if g := lastApplying(pc.Threads, env); g != nil {
+		g := lastApplying(pc.Threads, env)
+		if pc.Delegated != "" && (g == nil || g.Span.Start.Offset < pc.DelegatedSpan.Start.Offset) {
+			// GovukPuma.configure_rails(self) sets threads from its own
+			// defaults (RAILS_MAX_THREADS there): neither Puma's default
+			// nor an earlier threads call is what runs.
+			return Threads{Reason: "the config delegates to " + pc.Delegated, Span: pc.DelegatedSpan, Source: pc.Delegated + " in " + pc.File.Path}
+		}
+		if g != nil {
 			return threadsFrom(g.Value, env, "threads in "+pc.File.Path)
 		}
 	}
@@ -160,16 +167,27 @@ func (a *App) sidekiqDefaultCapsule(p *Process, env Env) Threads {
 	if p.ConcurrencyFlag != nil {
 		return threadsFrom(p.ConcurrencyFlag, env, "-c on the Procfile line")
 	}
-	if a.Sidekiq != nil && a.Sidekiq.Concurrency != nil {
-		return threadsFrom(a.Sidekiq.Concurrency, env, "concurrency set in "+a.Sidekiq.File.Path)
+	if sr := a.Sidekiq; sr != nil && sr.Concurrency != nil && (&Guarded{Conds: sr.ConcurrencyConds}).Applies(env) {
+		return threadsFrom(sr.Concurrency, env, "concurrency set in "+sr.File.Path)
 	}
-	if sc := a.SidekiqConfigOf(p); sc != nil && sc.Doc != nil && sc.Doc.Root != nil {
-		if k := a.SidekiqEffectiveKey(sc, p); k != nil {
-			where := "the top level"
-			if k.Section != "" {
-				where = "the " + k.Section + " section"
+	if sc := a.SidekiqConfigOf(p); sc != nil {
+		if sc.Doc == nil {
+			// The file Sidekiq reads could not be parsed: whatever it
+			// sets, the default is not known to apply.
+			return Threads{Reason: sc.File.Path + " could not be read"}
+		}
+		if sc.Doc.Root != nil {
+			if k := a.SidekiqEffectiveKey(sc, p); k != nil {
+				where := "the top level"
+				if k.Section != "" {
+					where = "the " + k.Section + " section"
+				}
+				return threadsFrom(k.Setting.Value, env, "concurrency in "+where+" of "+sc.File.Path)
 			}
-			return threadsFrom(k.Setting.Value, env, "concurrency in "+where+" of "+sc.File.Path)
+		}
+		if sc.Doc.DynamicStructure {
+			// ERB may write the concurrency key poollint did not see.
+			return Threads{Reason: "ERB generates part of " + sc.File.Path}
 		}
 	}
 	if a.Versions.AtLeast("sidekiq", "4.2.0") {

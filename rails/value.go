@@ -37,6 +37,8 @@ const (
 	OpNe                           // Args[0] != Args[1]
 	OpGt                           // Args[0] > Args[1]
 	OpSidekiqConcurrency           // Sidekiq.options[:concurrency], config[:concurrency]
+	OpCaseEq                       // a `when` branch: Args[0] (the case subject) === one of Args[1:]
+	OpRange                        // Args[0]..Args[1] as a `when` pattern (OpNil for an open end); Int 1 for `...`
 )
 
 // EnvStyle says how an unset or empty variable falls back to its default.
@@ -182,6 +184,10 @@ func (v *Value) eval(env Env, unset map[string]bool) Result {
 		return v.Args[1].eval(env, unset)
 	case OpEq, OpNe, OpGt:
 		return v.evalCompare(env, unset)
+	case OpCaseEq:
+		return v.evalCaseEq(env, unset)
+	case OpRange:
+		return Result{Kind: RUnknown, Reason: "a range is not a number: " + v.Text}
 	case OpSidekiqConcurrency:
 		if env.SidekiqConcurrency > 0 {
 			return Result{Kind: RInt, Int: env.SidekiqConcurrency}
@@ -211,6 +217,57 @@ func (v *Value) evalCompare(env Env, unset map[string]bool) Result {
 		eq = !eq
 	}
 	return boolResult(eq)
+}
+
+// evalCaseEq is a `when` branch: true when the subject matches one of
+// the patterns as Ruby's === does for the values a config file compares
+// (equal integers or strings, an integer inside a range); unknown as soon
+// as a pattern before the match cannot be evaluated.
+func (v *Value) evalCaseEq(env Env, unset map[string]bool) Result {
+	subj := v.Args[0].eval(env, unset)
+	if subj.Kind == RUnknown {
+		return subj
+	}
+	for _, p := range v.Args[1:] {
+		var m Result
+		if p.Op == OpRange {
+			m = p.rangeCovers(subj, env, unset)
+		} else {
+			m = sameValue(subj, p.eval(env, unset))
+		}
+		if m.Kind == RUnknown {
+			return m
+		}
+		if m.Kind == RBool && m.Int == 1 {
+			return m
+		}
+	}
+	return boolResult(false)
+}
+
+// sameValue is Ruby's == on two evaluated values, as OpEq compares them.
+func sameValue(a, b Result) Result {
+	if b.Kind == RUnknown {
+		return b
+	}
+	return boolResult(a.Kind == b.Kind && a.Int == b.Int && a.Str == b.Str)
+}
+
+// rangeCovers is Range#=== for an integer range; a subject that is not an
+// integer is never inside one (Ruby's <=> gives nil, so === is false).
+func (v *Value) rangeCovers(subj Result, env Env, unset map[string]bool) Result {
+	lo, hi := v.Args[0].eval(env, unset), v.Args[1].eval(env, unset)
+	for _, end := range []Result{lo, hi} {
+		if end.Kind != RInt && end.Kind != RNil {
+			return Result{Kind: RUnknown, Reason: "cannot evaluate the range " + v.Text}
+		}
+	}
+	if subj.Kind != RInt {
+		return boolResult(false)
+	}
+	in := (lo.Kind == RNil || subj.Int >= lo.Int) &&
+		(hi.Kind == RNil || subj.Int < hi.Int || (v.Int == 0 && subj.Int == hi.Int))
+	return boolResult(in)
 }
 
 func boolResult(b bool) Result {

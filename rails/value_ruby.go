@@ -77,6 +77,20 @@ func (b rubyValues) build(n *sitter.Node, depth int) *Value {
 			v.Args[1], v.Args[2] = v.Args[2], v.Args[1]
 		}
 		return v
+	case "assignment":
+		// `case workers_count = Integer(...)`: an assignment's value is
+		// its right side.
+		if right := n.ChildByFieldName("right"); right != nil && n.ChildByFieldName("left") != nil && n.ChildByFieldName("left").Type() == "identifier" {
+			return b.build(right, depth+1)
+		}
+	case "range":
+		// Only meaningful as a `when` pattern (OpCaseEq); as a number it
+		// evaluates to unknown.
+		v := b.node(OpRange, n, b.build(n.ChildByFieldName("begin"), depth+1), b.build(n.ChildByFieldName("end"), depth+1))
+		if op := n.ChildByFieldName("operator"); op != nil && b.r.Text(op) == "..." {
+			v.Int = 1
+		}
+		return v
 	case "then", "else", "block_body", "body_statement", "begin":
 		if last := lastNamedChild(n); last != nil {
 			return b.build(last, depth+1)

@@ -37,7 +37,23 @@ func settingOf(doc *parser.YAMLDoc, m *yaml.Node, key string) *Setting {
 	}
 	s.Raw = string(doc.File.Src[s.ValueSpan.Start.Offset:s.ValueSpan.End.Offset])
 	s.Inherited = !directKey(m, keyNode)
+	if doc.DynamicStructure && countKey(parser.Resolve(m), key) > 1 {
+		// `<% if env == "production" %> key: 20 <% else %> key: 5 <% end %>`:
+		// ERB keeps one of the copies, and the last one is not the answer.
+		s.Value = Unknown("`"+key+"` is written more than once and ERB picks which copy is kept", s.ValueSpan, s.Raw)
+	}
 	return s
+}
+
+// countKey counts the direct keys of m spelled key.
+func countKey(m *yaml.Node, key string) int {
+	n := 0
+	for i := 0; m != nil && m.Kind == yaml.MappingNode && i+1 < len(m.Content); i += 2 {
+		if k := parser.Resolve(m.Content[i]); k != nil && k.Kind == yaml.ScalarNode && k.Value == key {
+			n++
+		}
+	}
+	return n
 }
 
 // directKey reports whether keyNode is one of m's own keys.

@@ -224,7 +224,7 @@ func TestForkFixText(t *testing.T) {
 			name: "redundant hook removed whole", lock: map[string]string{"activerecord": "6.1.7", "rails": "6.1.7", "unicorn": "6.1.0"},
 			file: "config/unicorn.rb", rule: "redundant-fork-hook",
 			src:  "preload_app true\n\nbefore_fork do |server, worker|\n  # other settings\n  if defined?(ActiveRecord::Base)\n    ActiveRecord::Base.connection.disconnect!\n  end\nend\n\ntimeout 15\n",
-			want: "preload_app true\n\n\ntimeout 15\n",
+			want: "preload_app true\n\ntimeout 15\n", // one blank line between the blocks, as before
 		},
 		{
 			name: "redundant lines removed, the rest kept", lock: map[string]string{"activerecord": "7.2.2", "rails": "7.2.2", "puma": "6.6.1"},

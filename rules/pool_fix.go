@@ -102,11 +102,14 @@ func raisePool(t poolTarget, demands []poolDemand, tie *tieVar) *Fix {
 // default: `ENV["X"] || n`.
 func raiseDefault(t poolTarget, demands []poolDemand, need int) *Fix {
 	for _, leaf := range defaultLeaves(t.Value) {
-		cand := substitute(t.Value, leaf, need)
-		if !covers(cand, demands) {
+		// The smallest default that covers every process: in a pool
+		// written as a sum (GoodJob's `threads + 1 + 2 + jobs`) the
+		// default is one term of several, not the pool itself.
+		n, ok := smallestCovering(t.Value, leaf, demands, need)
+		if !ok {
 			continue
 		}
-		text := numberLike(leaf.Text, need)
+		text := numberLike(leaf.Text, n)
 		edits := []fixer.Edit{{File: leaf.Span.File, Start: leaf.Span.Start.Offset, End: leaf.Span.End.Offset, NewText: text}}
 		if e, ok := twinEdit(t, leaf.Span, text); ok {
 			edits = append(edits, e)
@@ -118,7 +121,7 @@ func raiseDefault(t poolTarget, demands []poolDemand, need int) *Fix {
 			name = env.Str
 		}
 		return &Fix{Safe: true, Edits: edits,
-			Description: fmt.Sprintf("raise the written default of %s in %s from %s to %d", name, t.Label, strings.Trim(leaf.Text, `"'`), need)}
+			Description: fmt.Sprintf("raise the written default of %s in %s from %s to %d", name, t.Label, strings.Trim(leaf.Text, `"'`), n)}
 	}
 	root := t.Value
 	if root.Op == rails.OpEnv && root.Style == rails.EnvIndex && len(root.Args) == 0 {
@@ -230,6 +233,22 @@ func defaultLeaves(v *rails.Value) []*rails.Value {
 	}
 	visit(v, false)
 	return out
+}
+
+// smallestCovering returns the smallest value above the written default
+// leaf, up to need, that makes v cover every demand when written in its
+// place; false when none does.
+func smallestCovering(v, leaf *rails.Value, demands []poolDemand, need int) (int, bool) {
+	from := leaf.Int
+	if leaf.Op == rails.OpStr {
+		from, _ = strconv.Atoi(strings.TrimSpace(leaf.Str))
+	}
+	for n := max(from+1, 1); n <= need; n++ {
+		if covers(substitute(v, leaf, n), demands) {
+			return n, true
+		}
+	}
+	return 0, false
 }
 
 // substitute returns a copy of v with the node leaf replaced by n.

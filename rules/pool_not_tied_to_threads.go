@@ -77,13 +77,25 @@ func untied(app *rails.App, p *rails.Process, db *rails.DatabaseConfig, t rails.
 		return Diagnostic{
 			Severity: Warning,
 			Span:     pool.Span,
-			Message: fmt.Sprintf("the %s pool (%d, %s) does not follow %s, which sets the threads of %s (%s): setting %s=%d would run %d threads over a pool of %d and raise ActiveRecord::ConnectionTimeoutError",
-				db.Describe(), pool.Size, pool.Source(), name, p.Describe(), t.Source, name, probe, t2.Max, p2.Size),
+			Message: fmt.Sprintf("the %s pool (%d, %s) does not follow %s, which sets the threads of %s (%s): setting %s=%d would run %d threads over a pool of %d and raise ActiveRecord::ConnectionTimeoutError%s",
+				db.Describe(), pool.Size, pool.Source(), name, p.Describe(), t.Source, name, probe, t2.Max, p2.Size, assumptions(without(pool.Unset, name), without(p.Unset, name))),
 			Related: []Related{{Span: t.Span, Message: "threads read " + name + " here"}},
 			Fix:     tieFix(app, db, p, pool, name, t),
 		}, true
 	}
 	return Diagnostic{}, false
+}
+
+// without returns names less name: the variable the message already sets
+// is not also "unset".
+func without(names []string, name string) []string {
+	var out []string
+	for _, n := range names {
+		if n != name {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // tieFix rewrites a pool written as a number (or left to the default) to

@@ -50,7 +50,8 @@ func pumaMissingDisconnect() *Rule {
 // pumaHooks returns the applying hooks of the given names of a Puma
 // process that forks preloaded workers; ok is false when the process does
 // not, or when its config cannot be judged (a syntax error, a delegated
-// config, a hook registered in a way poollint cannot read).
+// config, a hook registered in a way poollint cannot read, a hook that
+// calls app code to handle the fork).
 func pumaHooks(f rails.PumaFork, names ...string) ([]*rails.Hook, bool) {
 	if !f.Forks() {
 		return nil, false
@@ -61,7 +62,11 @@ func pumaHooks(f rails.PumaFork, names ...string) ([]*rails.Hook, bool) {
 	if f.Config.Ruby.HasErrors || len(rails.OpaqueHooks(f.Config.Ruby, names...)) > 0 {
 		return nil, false
 	}
-	return rails.ApplyingHooks(f.Config.Hooks, f.Env, names...), true
+	hooks := rails.ApplyingHooks(f.Config.Hooks, f.Env, names...)
+	if anyHook(hooks, (*rails.Hook).Delegates) {
+		return nil, false // the hook hands the fork to code poollint does not read
+	}
+	return hooks, true
 }
 
 func anyHook(hooks []*rails.Hook, does func(*rails.Hook) bool) bool {

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 
@@ -126,7 +127,7 @@ func removalFix(h *rails.Hook, e rails.HookEffect) *Fix {
 		if !ok {
 			return nil
 		}
-		return &Fix{Description: "remove the " + h.Name + " block", Edits: []fixer.Edit{edit}}
+		return &Fix{Description: "remove the " + h.Name + " block", Edits: []fixer.Edit{withBlankAfter(f.Src, edit)}}
 	}
 	var edits []fixer.Edit
 	for _, s := range e.Redundant {
@@ -137,4 +138,19 @@ func removalFix(h *rails.Hook, e rails.HookEffect) *Fix {
 		edits = append(edits, edit)
 	}
 	return &Fix{Description: "remove the redundant Active Record lines from the " + h.Name + " block", Edits: edits}
+}
+
+// withBlankAfter extends the removal of a block that stands between blank
+// lines over the blank line after it, so the blocks around it stay one
+// blank line apart, as the file had them.
+func withBlankAfter(src []byte, e fixer.Edit) fixer.Edit {
+	blank := func(s, end int) bool { return len(bytes.TrimSpace(src[s:end])) == 0 }
+	before := e.Start == 0 || blank(lineStart(src, e.Start-1), e.Start)
+	if !before || e.End >= len(src) {
+		return e
+	}
+	if next := lineEnd(src, e.End); blank(e.End, next) {
+		e.End = next
+	}
+	return e
 }

@@ -48,7 +48,7 @@ func unicornMissingDisconnect() *Rule {
 // that forks a preloaded app: the last one registered, since each call
 // replaces the previous. ok is false when the process does not preload,
 // or its config cannot be judged (a syntax error, a delegated config, a
-// hook poollint cannot read).
+// hook poollint cannot read or one that calls app code to handle the fork).
 func unicornHook(f rails.UnicornFork, name string) (*rails.Hook, bool) {
 	if !f.Forks() || f.Config == nil {
 		return nil, false
@@ -56,7 +56,11 @@ func unicornHook(f rails.UnicornFork, name string) (*rails.Hook, bool) {
 	if f.Config.Ruby.HasErrors || len(rails.OpaqueHooks(f.Config.Ruby, name)) > 0 {
 		return nil, false
 	}
-	return lastHook(rails.ApplyingHooks(f.Config.Hooks, f.Env, name)), true
+	hook := lastHook(rails.ApplyingHooks(f.Config.Hooks, f.Env, name))
+	if hook != nil && hook.Delegates() {
+		return nil, false // the hook hands the fork to code poollint does not read
+	}
+	return hook, true
 }
 
 // unicornHookLocation points at the hook that lacks the call, else at

@@ -66,13 +66,20 @@ func unicornOversized(app *rails.App, p *rails.Process, db *rails.DatabaseConfig
 }
 
 // sharedWithThreads reports whether a threaded process (Puma, Sidekiq, a
-// job worker) of p's environment gets the same database config.
+// job worker) of p's environment gets the same database config and may
+// need more than 2 of its connections.
 func sharedWithThreads(app *rails.App, p *rails.Process, db *rails.DatabaseConfig) bool {
 	for _, q := range app.Processes {
 		if q == p || q.RailsEnv() != p.RailsEnv() || q.Kind == rails.UnicornProcess {
 			continue
 		}
-		if n, ok := connectionsNeeded(app, q, db); ok && n > unicornMaxUsefulPool {
+		n, ok := connectionsNeeded(app, q, db)
+		if ok && n > unicornMaxUsefulPool {
+			return true
+		}
+		if !ok && (q.Kind == rails.PumaProcess || q.Kind == rails.SidekiqProcess) {
+			// A threaded server whose threads poollint cannot read (a
+			// concurrency from app code) may need the whole pool.
 			return true
 		}
 	}

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"github.com/poollint/poollint/fixer"
 	"github.com/poollint/poollint/report"
@@ -63,7 +65,8 @@ func (f *fixing) check(root, display string) (report.App, error) {
 	lint := func(dir string) ([]fixer.Fix, error) {
 		app, diags, err := lintApp(f.cfg, dir, display)
 		if err != nil {
-			return nil, err
+			// --diff lints a scratch copy: name the user's files, not it.
+			return nil, errors.New(strings.ReplaceAll(err.Error(), dir, root))
 		}
 		last = reportApp(app, diags)
 		return fixesOf(diags, f.cfg.unsafeFixes), nil

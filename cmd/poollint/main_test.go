@@ -252,3 +252,30 @@ func TestFileOutsideAnyApp(t *testing.T) {
 		t.Errorf("stderr = %q", errOut.String())
 	}
 }
+
+// TestDiffNamesTheUsersConfig: --diff lints a scratch copy, but an error
+// in .poollint.yml must name the user's file.
+func TestDiffNamesTheUsersConfig(t *testing.T) {
+	app := t.TempDir()
+	files := map[string]string{
+		"Gemfile":             "gem 'rails'\n",
+		"config/database.yml": "production:\n  pool: 5\n",
+		".poollint.yml":       "selct: []\n",
+	}
+	for rel, text := range files {
+		path := filepath.Join(app, rel)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out, errOut bytes.Buffer
+	if code := run([]string{"--diff", app}, &out, &errOut); code != exitTrouble {
+		t.Errorf("exit %d, want %d", code, exitTrouble)
+	}
+	if want := filepath.Join(app, ".poollint.yml") + ":1:"; !strings.Contains(errOut.String(), want) {
+		t.Errorf("stderr %q does not name %s", errOut.String(), want)
+	}
+}

@@ -1,0 +1,16 @@
+# The default is set to 3 threads as it's deemed a decent compromise between
+# throughput and latency for the average Rails application.
+threads_count = ENV.fetch("RAILS_MAX_THREADS", 3)
+threads threads_count, threads_count
+
+port ENV.fetch("PORT", 3000)
+
+workers ENV.fetch("PUMA_WORKERS") {
+  require "etc"
+  [Etc.nprocessors, 4].min
+}
+preload_app!
+
+plugin :tmp_restart
+
+pidfile ENV["PIDFILE"] if ENV["PIDFILE"]
