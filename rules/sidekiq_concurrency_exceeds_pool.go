@@ -46,21 +46,16 @@ func sidekiqPoolFix(app *rails.App, o threadsOverPool) *Fix {
 	return poolFix(app, o, o.Threads.Max, true)
 }
 
-// ignoredConcurrencyKey reports whether the process's Sidekiq config
-// writes a concurrency its Sidekiq version ignores (`concurrency:` before
-// 5.1, facts 5.2).
+// ignoredConcurrencyKey reports whether the concurrency p runs is a
+// default only because its Sidekiq version ignores what sidekiq.yml writes
+// (sidekiq-ignored-key fires for it, facts 5.2).
 func ignoredConcurrencyKey(app *rails.App, p *rails.Process) bool {
-	if app.Versions.AtLeast("sidekiq", "5.1.0") || p.ConcurrencyFlag != nil {
+	if !app.Versions.Has("sidekiq") || app.Versions.AtLeast("sidekiq", "5.1.0") || p.ConcurrencyFlag != nil {
 		return false
 	}
 	sc := app.SidekiqConfigOf(p)
-	if sc == nil || sc.Doc == nil || app.SidekiqEffectiveKey(sc, p) != nil {
+	if sc == nil || sc.Doc == nil || sc.Doc.Root == nil || app.SidekiqEffectiveKey(sc, p) != nil {
 		return false
 	}
-	for _, k := range sc.AllConcurrencyKeys() {
-		if !k.Symbol && (k.Section == "" || k.Section == p.RailsEnv()) {
-			return true
-		}
-	}
-	return false
+	return len(ignoredKeys(app, p, sc)) > 0
 }
