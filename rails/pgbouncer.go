@@ -158,12 +158,8 @@ func lineWrapper(p *Process) string {
 	}
 	for _, words := range p.Entry.AllCommands {
 		for _, w := range words {
-			lit, _ := w.Literal()
-			switch path.Base(lit) {
-			case "start-pgbouncer":
-				return "bin/start-pgbouncer"
-			case "start-pgbouncer-stunnel":
-				return "bin/start-pgbouncer-stunnel"
+			if script := pgbouncerScript(w); script != "" {
+				return script
 			}
 		}
 	}

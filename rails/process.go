@@ -181,13 +181,22 @@ func runsMigrations(entry *parser.ProcfileEntry) bool {
 // is wrapped in, or "".
 func pgbouncerWrapper(entry *parser.ProcfileEntry) string {
 	for _, w := range entry.Wrappers {
-		lit, _ := w.Literal()
-		switch path.Base(lit) {
-		case "start-pgbouncer":
-			return "bin/start-pgbouncer"
-		case "start-pgbouncer-stunnel":
-			return "bin/start-pgbouncer-stunnel"
+		if script := pgbouncerScript(w); script != "" {
+			return script
 		}
+	}
+	return ""
+}
+
+// pgbouncerScript names the buildpack's start script a word runs
+// (./bin/start-pgbouncer counts too), or "".
+func pgbouncerScript(w parser.Word) string {
+	lit, _ := w.Literal()
+	switch path.Base(lit) {
+	case "start-pgbouncer":
+		return "bin/start-pgbouncer"
+	case "start-pgbouncer-stunnel":
+		return "bin/start-pgbouncer-stunnel"
 	}
 	return ""
 }

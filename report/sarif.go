@@ -207,7 +207,7 @@ func (b *sarifBuilder) result(app App, d rules.Diagnostic) sarifResult {
 	res := sarifResult{
 		RuleID:    d.Rule,
 		RuleIndex: b.addRule(RuleInfo{ID: d.Rule}),
-		Level:     sarifLevel(d.Severity),
+		Level:     SARIFLevel(d.Severity),
 		Locations: []sarifLocation{{PhysicalLocation: b.physical(app, d.Span)}},
 	}
 	notes := make([]string, 0, len(d.Related))
@@ -232,7 +232,8 @@ func (b *sarifBuilder) result(app App, d rules.Diagnostic) sarifResult {
 	return res
 }
 
-func sarifLevel(s rules.Severity) string {
+// SARIFLevel is SARIF's level for a severity (info is "note").
+func SARIFLevel(s rules.Severity) string {
 	switch s {
 	case rules.Error:
 		return "error"

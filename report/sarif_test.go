@@ -90,7 +90,7 @@ func toolInfo() ToolInfo {
 			Summary:         r.Summary,
 			FullDescription: r.Summary + " (full description)",
 			HelpURI:         "https://github.com/poollint/poollint/blob/main/docs/rules/" + r.ID + ".md",
-			Level:           sarifLevel(r.Severity),
+			Level:           SARIFLevel(r.Severity),
 		})
 	}
 	return info

@@ -56,20 +56,10 @@ func sarifToolInfo() report.ToolInfo {
 			Summary:         r.Summary,
 			FullDescription: full,
 			HelpURI:         docsBaseURL + r.ID + ".md",
-			Level:           sarifLevel(r.Severity),
+			Level:           report.SARIFLevel(r.Severity),
 		})
 	}
 	return info
-}
-
-func sarifLevel(s rules.Severity) string {
-	switch s {
-	case rules.Error:
-		return "error"
-	case rules.Warning:
-		return "warning"
-	}
-	return "note"
 }
 
 // colorWanted reports whether text output should be colored: only on a
