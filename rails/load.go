@@ -60,6 +60,7 @@ func Load(root string, opts Options) (*App, error) {
 		Sidekiqs: map[string]*SidekiqConfig{},
 	}
 	a.loadVersions()
+	a.loadGemfile()
 	a.loadDatabases()
 	if f := a.readFile("Procfile"); f != nil {
 		a.Procfile = parser.ParseProcfile(f)

@@ -62,6 +62,13 @@ func (a *App) processFromEntry(e *parser.ProcfileEntry, outer map[string]string,
 		a.problem(e.Span, "the \""+e.Name+"\" line runs "+gem+" through bundle exec, but "+gem+" is not in Gemfile.lock, so the line cannot start; poollint did not check it as a "+gem+" process", true)
 		kind = OtherProcess
 	}
+	if kind == PumaProcess && serverGem(argv) == "" {
+		// `rails server` runs Puma only when production installs it.
+		if why, _ := a.gemKeptFromProduction("puma", false); why != "" {
+			a.problem(e.Span, "the \""+e.Name+"\" line runs rails server, but "+why+"; poollint did not check it as a Puma process", true)
+			kind = OtherProcess
+		}
+	}
 	p.Kind = kind
 	p.PgBouncerWrapper = pgbouncerWrapper(e)
 	p.PgBouncer = p.PgBouncerWrapper != ""
@@ -122,12 +129,19 @@ func (a *App) readFlags(p *Process, argv []parser.Word) {
 
 // impliedProcesses follows RULES.md: with no Procfile, the app runs Puma,
 // Unicorn, Sidekiq, Solid Queue or GoodJob when their gem is locked (or,
-// with no lockfile, when their config file exists). A config file whose gem
-// is not locked is dead config and implies nothing.
+// with no lockfile, when their config file exists) and the Gemfile does not
+// keep it out of production. A config file whose gem is not locked is dead
+// config and implies nothing.
 func (a *App) impliedProcesses(outer map[string]string, railsEnv string) {
 	noLock := a.Versions.Lock == nil
 	uses := func(gem, config string) bool {
 		if a.Versions.Has(gem) {
+			// Locked is not run: the Gemfile may keep it out of production
+			// (gemfile_use.go).
+			if why, span := a.gemKeptFromProduction(gem, true); why != "" {
+				a.problem(span, why+", so poollint does not imply a "+gem+" process from it; name the process in a Procfile to check it", true)
+				return false
+			}
 			return true
 		}
 		return noLock && config != "" && a.exists(config)
