@@ -10,7 +10,7 @@ type App struct {
 	Files    map[string]*parser.File // every file read, by app-relative path
 	Versions Versions
 	Gemfile  *parser.Gemfile // the Gemfile's declarations; nil when absent or unparsable (gemfile_use.go)
-	RailsEnv string // the RAILS_ENV the app is linted for (default production)
+	RailsEnv string          // the RAILS_ENV the app is linted for (default production)
 
 	Processes []*Process
 	Databases *DatabaseFile // config/database.yml, nil if absent
