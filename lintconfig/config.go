@@ -8,16 +8,14 @@
 package lintconfig
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/poollint/poollint/parser"
 	"github.com/poollint/poollint/rails"
 	"github.com/poollint/poollint/rules"
+	"github.com/poollint/poollint/safefile"
 )
 
 // FileName is the config file poollint looks for at an app root.
@@ -55,36 +53,41 @@ type Config struct {
 }
 
 // Find reads FileName at appRoot. It returns a nil Config and an empty
-// path when the app has none.
+// path when the app has none. The file comes from the repository, so it
+// is read through the same gate as the app's files: a regular file,
+// bounded, and not a symlink out of the app (`.poollint.yml ->
+// /etc/shadow` is refused before a byte of it is read, so no error can
+// echo its lines as unknown keys).
 func Find(appRoot string) (*Config, string, error) {
 	path := filepath.Join(appRoot, FileName)
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+	root, err := safefile.OpenRoot(appRoot)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", path, err)
+	}
+	defer func() { _ = root.Close() }()
+	src, err := root.ReadFile(FileName, maxSize)
+	if safefile.KindOf(err) == safefile.Absent {
 		return nil, "", nil
 	}
-	c, err := load(path, FileName)
+	if err != nil {
+		return nil, path, fmt.Errorf("%s: %w", path, err)
+	}
+	c, err := parseAt(path, FileName, src)
 	return c, path, err
 }
 
-// Load reads the config file at path (the --config flag).
+// Load reads the config file at path (the --config flag): the user named
+// it, so it is not confined to an app, but it must still be a regular
+// file of config size (not /dev/urandom).
 func Load(path string) (*Config, error) {
-	return load(path, filepath.ToSlash(path))
+	src, err := safefile.ReadFile(path, maxSize)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return parseAt(path, filepath.ToSlash(path), src)
 }
 
-func load(path, rel string) (*Config, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %w", path, unwrapPathError(err))
-	}
-	if st.IsDir() {
-		return nil, fmt.Errorf("cannot read %s: it is a directory", path)
-	}
-	if st.Size() > maxSize {
-		return nil, fmt.Errorf("cannot read %s: %d bytes is too large for a config file", path, st.Size())
-	}
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %w", path, unwrapPathError(err))
-	}
+func parseAt(path, rel string, src []byte) (*Config, error) {
 	abs, _ := filepath.Abs(path)
 	return Parse(path, parser.NewFile(rel, abs, src))
 }
@@ -128,13 +131,4 @@ func (e *Error) Error() string {
 		}
 	}
 	return b.String()
-}
-
-// unwrapPathError drops the "open PATH:" prefix the message already has.
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

@@ -1,6 +1,9 @@
 package rails
 
-import "github.com/poollint/poollint/parser"
+import (
+	"github.com/poollint/poollint/parser"
+	"github.com/poollint/poollint/safefile"
+)
 
 // App is the model of one Rails app, as its processes will run it.
 type App struct {
@@ -34,6 +37,12 @@ type App struct {
 	// rubyTrees holds each Ruby file parsed, by path, so that it is
 	// parsed (and its syntax error reported) once.
 	rubyTrees map[string]*parser.RubyFile
+
+	// fsys reads the app's files through the safefile gate while Load
+	// runs; refused names each path already reported, so a file asked
+	// for by several loaders is reported once.
+	fsys    *safefile.Root
+	refused map[string]bool
 
 	// Problems are files that could not be read or understood, and facts
 	// that had to be assumed; rules report them as config-unreadable.

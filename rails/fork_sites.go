@@ -2,12 +2,10 @@ package rails
 
 import (
 	"bytes"
-	"io/fs"
-	"os"
+	"fmt"
+	"github.com/poollint/poollint/safefile"
 	"path"
-	"path/filepath"
 	"strings"
-	"unicode/utf8"
 
 	sitter "github.com/smacker/go-tree-sitter"
 
@@ -43,41 +41,58 @@ const maxForkFiles = 2000
 var parallelMethods = []string{"map", "each", "each_with_index", "map_with_index", "flat_map", "filter_map", "in_processes"}
 
 // loadForkSites scans app code for forks. Only files that mention "fork"
-// or "Parallel" are parsed; app code that cannot be read or parsed is
-// skipped silently (it is not configuration, so config-unreadable does not
-// report it).
+// or "Parallel" are parsed. The walk goes through the safefile gate like
+// every other read, follows no symlink, and says (as info: this is app
+// code, not configuration) which subtrees it could not scan.
 func (a *App) loadForkSites() {
-	seen := 0
+	w := forkWalk{a: a}
 	for _, dir := range forkDirs {
-		root := filepath.Join(a.Root, dir)
-		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				if p == root {
-					return err
-				}
-				return fs.SkipDir
+		w.dir(dir, 0)
+	}
+}
+
+// maxWalkDepth and maxWalkPath bound the walk: a tree nested deeper is
+// not app code anyone wrote by hand, and each level costs a lookup from
+// the app root.
+const (
+	maxWalkDepth = 64
+	maxWalkPath  = 4096
+)
+
+type forkWalk struct {
+	a    *App
+	seen int
+}
+
+func (w *forkWalk) dir(rel string, depth int) {
+	if w.seen >= maxForkFiles {
+		return
+	}
+	if depth > maxWalkDepth || len(rel) > maxWalkPath {
+		w.a.refuse(rel, fmt.Sprintf("directories nested over %d levels or %d bytes deep; app code below was not scanned for forks", maxWalkDepth, maxWalkPath), true)
+		return
+	}
+	entries, err := w.a.fsys.ReadDir(rel)
+	if err != nil {
+		if depth > 0 || safefile.KindOf(err) != safefile.Absent {
+			w.a.refuse(rel, err.Error()+"; app code under it was not scanned for forks", true)
+		}
+		return
+	}
+	for _, e := range entries {
+		p := rel + "/" + e.Name()
+		switch {
+		case e.IsDir():
+			if !skippedDirs[e.Name()] {
+				w.dir(p, depth+1)
 			}
-			if d.IsDir() {
-				if p != root && skippedDirs[d.Name()] {
-					return fs.SkipDir
-				}
-				return nil
+		case e.Type().IsRegular() && w.a.mayHoldForks(p):
+			if w.seen >= maxForkFiles {
+				return
 			}
-			if seen >= maxForkFiles {
-				return fs.SkipAll
-			}
-			rel, err := filepath.Rel(a.Root, p)
-			if err != nil {
-				return nil
-			}
-			rel = filepath.ToSlash(rel)
-			if !d.Type().IsRegular() || !a.mayHoldForks(rel) {
-				return nil
-			}
-			seen++
-			a.ForkSites = append(a.ForkSites, a.forkSitesIn(rel, p)...)
-			return nil
-		})
+			w.seen++
+			w.a.ForkSites = append(w.a.ForkSites, w.a.forkSitesIn(p)...)
+		}
 	}
 }
 
@@ -102,25 +117,31 @@ func (a *App) mayHoldForks(rel string) bool {
 	return false
 }
 
-// forkSitesIn reads and scans one file.
-func (a *App) forkSitesIn(rel, abs string) []*ForkSite {
-	st, err := os.Lstat(abs)
-	if err != nil || st.Size() > MaxFileSize {
-		return nil
+// forkSitesIn reads and scans one file. A file that cannot be read or is
+// not text is skipped: it is app code, and a fork in it is all we look for.
+func (a *App) forkSitesIn(rel string) []*ForkSite {
+	f := a.Files[rel]
+	var src []byte
+	if f != nil {
+		src = f.Src
+	} else {
+		var err error
+		if src, err = a.fsys.ReadFile(rel, MaxFileSize); err != nil {
+			return nil
+		}
 	}
-	src, err := os.ReadFile(abs)
-	if err != nil || (!bytes.Contains(src, []byte("fork")) && !bytes.Contains(src, []byte("Parallel"))) {
-		return nil
-	}
-	if bytes.IndexByte(src, 0) >= 0 || !utf8.Valid(src) {
+	if !bytes.Contains(src, []byte("fork")) && !bytes.Contains(src, []byte("Parallel")) {
 		return nil
 	}
 	if path.Ext(rel) == "" && !isRubyScript(src) {
 		return nil
 	}
-	f := a.readFile(rel)
 	if f == nil {
-		return nil
+		var err error
+		if f, err = a.keep(rel, src); err != nil {
+			return nil
+		}
+		a.Files[rel] = f
 	}
 	r, err := parser.ParseRuby(f)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/poollint/poollint/parser"
+	"github.com/poollint/poollint/safefile"
 )
 
 func TestFindForkSites(t *testing.T) {
@@ -110,7 +111,12 @@ func TestLoadForkSites(t *testing.T) {
 		"lib/node_modules/pkg/forker.rb":    "Process.fork { x }\n",
 		"config/environments/production.rb": "# Process.fork { x }\n",
 	})
-	a := &App{Root: root, Files: map[string]*parser.File{}, Pumas: map[string]*PumaConfig{}, Unicorns: map[string]*UnicornConfig{}}
+	fsys, err := safefile.OpenRoot(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fsys.Close()
+	a := &App{Root: root, Files: map[string]*parser.File{}, Pumas: map[string]*PumaConfig{}, Unicorns: map[string]*UnicornConfig{}, fsys: fsys}
 	a.loadForkSites()
 	var got []string
 	for _, s := range a.ForkSites {

@@ -3,7 +3,6 @@ package rails
 import (
 	"errors"
 	"fmt"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/poollint/poollint/parser"
+	"github.com/poollint/poollint/safefile"
 )
 
 // Options say how to load an app.
@@ -41,9 +41,17 @@ type DatabaseLimit struct {
 // itself cannot be read; every unreadable file becomes a Problem and the
 // rest of the app is still modelled.
 func Load(root string, opts Options) (*App, error) {
-	if _, err := os.ReadDir(root); err != nil {
-		return nil, fmt.Errorf("cannot read the app directory: %w", unwrapPathError(err))
+	fsys, err := safefile.OpenRoot(root)
+	if err == nil {
+		_, err = fsys.ReadDir(".")
+		if err != nil {
+			_ = fsys.Close()
+		}
 	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the app directory: %w", err)
+	}
+	defer func() { _ = fsys.Close() }()
 	if opts.RailsEnv == "" {
 		opts.RailsEnv = "production"
 	}
@@ -58,7 +66,9 @@ func Load(root string, opts Options) (*App, error) {
 		Pumas:    map[string]*PumaConfig{},
 		Unicorns: map[string]*UnicornConfig{},
 		Sidekiqs: map[string]*SidekiqConfig{},
+		fsys:     fsys,
 	}
+	defer func() { a.fsys = nil }()
 	a.loadVersions()
 	a.loadGemfile()
 	a.loadDatabases()

@@ -3,15 +3,13 @@ package rails
 import (
 	"bytes"
 	"errors"
-	"fmt"
-	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/poollint/poollint/parser"
+	"github.com/poollint/poollint/safefile"
 )
 
 // MaxFileSize caps what poollint reads of one config file: real ones are a
@@ -21,24 +19,32 @@ const MaxFileSize = 1 << 20
 // errAbsent marks a file that does not exist (not a problem to report).
 var errAbsent = errors.New("absent")
 
+// errReported marks a file whose failure was already reported (by itself
+// or through the directory above it).
+var errReported = errors.New("reported")
+
 // cleanRel normalises an app-relative path as written on a command line
 // ("./config/puma.rb") to the form Files uses ("config/puma.rb").
 func cleanRel(p string) string {
 	return strings.TrimPrefix(path.Clean(filepath.ToSlash(p)), "./")
 }
 
-// readFile reads an app-relative file once. A file that cannot be used is
-// reported as a Problem naming it, and nil is returned; other files and
-// apps are still linted.
+// readFile reads an app-relative file once, through the safefile gate
+// (regular files only, bounded, confined to the app root). A file that
+// cannot be used is reported once as a Problem naming it, and nil is
+// returned; other files and apps are still linted.
 func (a *App) readFile(rel string) *parser.File {
 	rel = cleanRel(rel)
 	if f, ok := a.Files[rel]; ok {
 		return f
 	}
+	if a.refused[rel] {
+		return nil
+	}
 	f, err := a.load(rel)
 	if err != nil {
-		if !errors.Is(err, errAbsent) {
-			a.problem(parser.Span{File: rel}, err.Error(), false)
+		if !errors.Is(err, errAbsent) && !errors.Is(err, errReported) {
+			a.refuse(rel, err.Error(), false)
 		}
 		return nil
 	}
@@ -47,73 +53,89 @@ func (a *App) readFile(rel string) *parser.File {
 }
 
 func (a *App) load(rel string) (*parser.File, error) {
-	if strings.HasPrefix(rel, "../") || path.IsAbs(rel) {
-		return nil, fmt.Errorf("%s is outside the app; not read", rel)
+	if a.fsys == nil {
+		return nil, errors.New("read after the app was loaded; not read")
 	}
-	abs := filepath.Join(a.Root, filepath.FromSlash(rel))
-	st, err := os.Lstat(abs)
-	if errors.Is(err, fs.ErrNotExist) {
+	src, err := a.fsys.ReadFile(rel, MaxFileSize)
+	switch safefile.KindOf(err) {
+	case 0:
+	case safefile.Absent:
 		return nil, errAbsent
-	}
-	if err != nil {
-		return nil, fmt.Errorf("cannot read: %w", unwrapPathError(err))
-	}
-	if st.Mode()&fs.ModeSymlink != 0 {
-		if err := a.checkLink(abs); err != nil {
-			return nil, err
+	case safefile.Unreadable:
+		if a.blameDir(rel) {
+			return nil, errReported
 		}
-		if st, err = os.Stat(abs); err != nil {
-			return nil, fmt.Errorf("cannot read: %w", unwrapPathError(err))
-		}
+		return nil, err
+	default:
+		return nil, err
 	}
-	if st.IsDir() {
-		return nil, errAbsent
-	}
-	if st.Size() > MaxFileSize {
-		return nil, fmt.Errorf("file is %d bytes, over the %d-byte cap for a config file; not read", st.Size(), MaxFileSize)
-	}
-	src, err := os.ReadFile(abs)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read: %w", unwrapPathError(err))
-	}
+	return a.keep(rel, src)
+}
+
+// keep turns bytes read for rel into a File, refusing what is not text.
+func (a *App) keep(rel string, src []byte) (*parser.File, error) {
 	if bytes.IndexByte(src, 0) >= 0 {
 		return nil, errors.New("binary file (it contains NUL bytes); not read")
 	}
 	if !utf8.Valid(src) {
 		return nil, errors.New("not UTF-8 text; not read")
 	}
-	return parser.NewFile(rel, abs, src), nil
+	return parser.NewFile(rel, filepath.Join(a.Root, filepath.FromSlash(rel)), src), nil
 }
 
-// checkLink refuses a symlink that leads out of the app root.
-func (a *App) checkLink(abs string) error {
-	target, err := filepath.EvalSymlinks(abs)
-	if err != nil {
-		return fmt.Errorf("broken symlink: %w", unwrapPathError(err))
+// blameDir reports an unreadable directory above rel once, in place of
+// every file under it: an unreadable config/ is one problem, not a
+// warning per sample file that may not even exist. It returns false when
+// every directory above rel can be listed (the file itself is at fault).
+func (a *App) blameDir(rel string) bool {
+	for dir := path.Dir(rel); dir != "."; dir = path.Dir(dir) {
+		if a.refused[dir] {
+			return true
+		}
 	}
-	root, err := filepath.EvalSymlinks(a.Root)
-	if err != nil {
-		return err
+	parts := strings.Split(rel, "/")
+	for i := 1; i < len(parts); i++ {
+		dir := strings.Join(parts[:i], "/")
+		if _, err := a.fsys.ReadDir(dir); safefile.KindOf(err) == safefile.Unreadable {
+			a.refuse(dir, err.Error()+"; nothing under it was read", false)
+			return true
+		}
 	}
-	if rel, err := filepath.Rel(root, target); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return errors.New("symlink to a file outside the app; not read")
-	}
-	return nil
+	return false
 }
 
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
+// refuse reports rel as a Problem once, however many loaders ask for it.
+func (a *App) refuse(rel, msg string, assumed bool) {
+	if a.refused == nil {
+		a.refused = map[string]bool{}
 	}
-	return err
+	if a.refused[rel] {
+		return
+	}
+	a.refused[rel] = true
+	a.problem(parser.Span{File: rel}, msg, assumed)
 }
 
-// listDir returns the app-relative paths of the regular files in dir with
-// the given suffix, sorted.
+// listDir returns the app-relative paths of the entries of dir with the
+// given suffix that are not directories, sorted. A directory that exists
+// but cannot be listed (unreadable, a symlink out of the app, not a
+// directory) is reported once; the files it holds may matter.
 func (a *App) listDir(dir, suffix string) []string {
-	entries, err := os.ReadDir(filepath.Join(a.Root, filepath.FromSlash(dir)))
-	if err != nil {
+	if a.fsys == nil {
+		return nil
+	}
+	entries, err := a.fsys.ReadDir(dir)
+	switch safefile.KindOf(err) {
+	case 0:
+	case safefile.Absent:
+		return nil
+	case safefile.Unreadable:
+		if !a.blameDir(dir + "/x") {
+			a.refuse(dir, err.Error(), false)
+		}
+		return nil
+	default:
+		a.refuse(dir, err.Error(), false)
 		return nil
 	}
 	var out []string
@@ -125,9 +147,15 @@ func (a *App) listDir(dir, suffix string) []string {
 	return out
 }
 
+// exists reports whether rel may exist: only a file known to be absent
+// is not. A file behind an unreadable directory "exists" so that loaders
+// do not go on to look for its .sample variants; the reading reports it.
 func (a *App) exists(rel string) bool {
-	_, err := os.Lstat(filepath.Join(a.Root, filepath.FromSlash(rel)))
-	return err == nil
+	if a.fsys == nil {
+		return false
+	}
+	_, err := a.fsys.Lstat(cleanRel(rel))
+	return safefile.KindOf(err) != safefile.Absent
 }
 
 func (a *App) problem(span parser.Span, msg string, assumed bool) {

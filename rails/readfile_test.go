@@ -27,7 +27,7 @@ func TestUnreadableFilesAreProblems(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]string{
-		"config/database.yml": "symlink to a file outside the app",
+		"config/database.yml": "outside the app",
 		"config/sidekiq.yml":  "over the",
 		"config/unicorn.rb":   "not UTF-8",
 	}
