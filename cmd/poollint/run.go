@@ -62,7 +62,7 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 		return usageError(stderr, err)
 	}
 	if cfg.version {
-		_, err := fmt.Fprintln(stdout, "poollint", version())
+		_, err := fmt.Fprintln(stdout, versionLine())
 		return wrote(err, stderr, exitClean)
 	}
 	write, err := reporter(cfg.format, !cfg.noColor && colorWanted(stdout))
