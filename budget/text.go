@@ -92,7 +92,10 @@ func limitLines(total int, complete bool, l rails.Limit, unknownLimit string) []
 		src += " (unverified, see the notes)"
 	}
 	lines = append(lines, [3]string{"limit", strconv.Itoa(l.N), src})
-	pct := total * 100 / max(l.N, 1)
+	pct := total / max(l.N, 1) * 100
+	if p, sat := rails.SatMul(total, 100); !sat {
+		pct = p / max(l.N, 1)
+	}
 	head := strconv.Itoa(l.N - total)
 	switch {
 	case !complete && total > l.N:
@@ -101,7 +104,7 @@ func limitLines(total int, complete bool, l rails.Limit, unknownLimit string) []
 		lines = append(lines, [3]string{"headroom", "?", "the total is a lower bound"})
 	case total > l.N:
 		lines = append(lines, [3]string{"headroom", head, fmt.Sprintf("over the limit by %d (%d%% used)", total-l.N, pct)})
-	case total*5 >= l.N*4:
+	case satTimes(total, 5) >= satTimes(l.N, 4):
 		lines = append(lines, [3]string{"headroom", head, fmt.Sprintf("%d%% used: a deploy briefly doubles the web connections", pct)})
 	default:
 		lines = append(lines, [3]string{"headroom", head, fmt.Sprintf("%d%% used", pct)})
@@ -201,4 +204,11 @@ func (t *table) write(w io.Writer) {
 		}
 		fmt.Fprintln(w, b.String())
 	}
+}
+
+// satTimes is a*b stopping at the int range, so a saturated total stays
+// "over" rather than wrapping to a small one.
+func satTimes(a, b int) int {
+	n, _ := rails.SatMul(a, b)
+	return n
 }

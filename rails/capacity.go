@@ -27,6 +27,9 @@ type Count struct {
 	Assumed bool        // a default or an assumption: the budget notes it
 	Unset   []string    // variables whose written defaults decided it
 	Reason  string      // why it is unknown
+	// Saturated: the arithmetic behind N overflowed int64 and stopped at
+	// its top (SatMul): N is a lower bound.
+	Saturated bool
 }
 
 func countOf(n int, source string) Count { return Count{N: n, Known: true, Source: source} }
@@ -140,7 +143,12 @@ func (s *DatabaseServer) Exceeds() bool {
 // without passing it: a deploy (Heroku preboot, a Unicorn USR2 restart)
 // briefly runs old and new web processes side by side.
 func (s *DatabaseServer) Tight() bool {
-	return s.Limit.Known && s.Limit.N > 0 && !s.Exceeds() && s.Total*5 >= s.Limit.N*4
+	if !s.Limit.Known || s.Limit.N <= 0 || s.Exceeds() {
+		return false
+	}
+	five, _ := SatMul(s.Total, 5)
+	four, _ := SatMul(s.Limit.N, 4)
+	return five >= four
 }
 
 // WebTotal is what the web server rows (Puma, Unicorn) open on the server:
@@ -149,7 +157,7 @@ func (s *DatabaseServer) WebTotal() int {
 	n := 0
 	for _, u := range s.Uses {
 		if (u.Row.Kind == PumaProcess || u.Row.Kind == UnicornProcess) && u.Total.Known {
-			n += u.Total.N
+			n, _ = SatAdd(n, u.Total.N)
 		}
 	}
 	return n
@@ -256,6 +264,9 @@ func (bb *budgetBuilder) addRow(row *BudgetRow) {
 			bb.noteCount(row.Name, "PgBouncer reserve_pool_size", u.Bouncer.ReservePool)
 			bb.noteCount(row.Name, "PgBouncer server connections per dyno", u.Bouncer.PerDyno)
 		}
+		if u.Total.Saturated {
+			bb.note(row.Name, "connections to "+u.Server.Name+": "+SaturatedNote)
+		}
 		if !u.Total.Known && u.Total.Reason != "" {
 			bb.note(row.Name, "connections to "+u.Server.Name+" not counted: "+u.Total.Reason)
 		}
@@ -322,10 +333,17 @@ func uniqSorted(s []string) []string {
 func (bb *budgetBuilder) total(s *DatabaseServer) {
 	s.Complete = true
 	for _, u := range s.Uses {
-		if u.Total.Known {
-			s.Total += u.Total.N
-		} else {
+		if !u.Total.Known {
 			s.Complete = false
+			continue
+		}
+		var sat bool
+		s.Total, sat = SatAdd(s.Total, u.Total.N)
+		if sat || u.Total.Saturated {
+			// The sum stopped at the top of the range: a lower bound, and
+			// "at least" in every message, as for a row not counted.
+			s.Complete = false
+			bb.note("", "the connections to "+s.Name+" are "+SaturatedNote)
 		}
 	}
 }

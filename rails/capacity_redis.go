@@ -67,7 +67,12 @@ func (a *App) redisBudget(rows []*BudgetRow) *RedisBudget {
 		}
 		rr.Total = mulCount(r.Dynos, mulCount(r.PerDyno, rr.PerProcess))
 		if rr.Total.Known {
-			rb.Total += rr.Total.N
+			var sat bool
+			rb.Total, sat = SatAdd(rb.Total, rr.Total.N)
+			if sat || rr.Total.Saturated {
+				rb.Complete = false
+				note(r.Name, "Redis connections: "+SaturatedNote)
+			}
 		} else {
 			rb.Complete = false
 		}
@@ -100,13 +105,13 @@ func (a *App) sidekiqServerRedis(r *BudgetRow) Count {
 	c := r.Threads.N
 	switch {
 	case !a.Versions.AtLeast("sidekiq", "4.0.0"):
-		return countOf(c+2, label+": one pool of concurrency "+strconv.Itoa(c)+" + 2")
+		return countOf(satPlus(c, 2), label+": one pool of concurrency "+strconv.Itoa(c)+" + 2")
 	case !a.Versions.AtLeast("sidekiq", "7.0.0"):
-		return countOf(c+5, label+": one pool of concurrency "+strconv.Itoa(c)+" + 5")
+		return countOf(satPlus(c, 5), label+": one pool of concurrency "+strconv.Itoa(c)+" + 5")
 	case !a.Versions.AtLeast("sidekiq", "7.1.1"):
-		return countOf(c+5, label+": the capsules' concurrency "+strconv.Itoa(c)+" + an internal pool of 5")
+		return countOf(satPlus(c, 5), label+": the capsules' concurrency "+strconv.Itoa(c)+" + an internal pool of 5")
 	}
-	return countOf(c+10, label+": the capsules' concurrency "+strconv.Itoa(c)+" + an internal pool of 10")
+	return countOf(satPlus(c, 10), label+": the capsules' concurrency "+strconv.Itoa(c)+" + an internal pool of 10")
 }
 
 // sidekiqClientRedis is the Redis connections one web process opens to

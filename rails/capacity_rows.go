@@ -174,8 +174,7 @@ func (a *App) goodJobCounts(p *Process) (threads, need Count) {
 	if !threads.Known {
 		return threads, threads
 	}
-	need = threads
-	need.N += 3
+	need = addCount(threads, 3)
 	need.Source = "max_threads " + strconv.Itoa(threads.N) + " + 3 (GoodJob's listener, cron scheduler and executor; facts 6.2)"
 	return threads, need
 }
@@ -217,14 +216,13 @@ func (a *App) solidQueueRows(p *Process, name string, dynos Count) []*BudgetRow 
 				base.Threads, base.Need = t, t
 				return []*BudgetRow{base}
 			}
-			total += t.N
+			total, _ = SatAdd(total, t.N)
 			maxT = max(maxT, t.N)
 			unset = append(unset, t.Unset...)
 		}
 		base.PerDyno = countOf(1, "async mode (SOLID_QUEUE_SUPERVISOR_MODE or --mode): every worker is a thread of the supervisor")
 		base.Threads = Count{N: total, Known: true, Source: "the threads of every worker in " + where, Unset: unset}
-		base.Need = base.Threads
-		base.Need.N += 2
+		base.Need = addCount(base.Threads, 2)
 		base.Need.Source = "threads " + strconv.Itoa(total) + " + 2 (facts 6.1)"
 		return []*BudgetRow{base}
 	}
@@ -238,7 +236,7 @@ func (a *App) solidQueueRows(p *Process, name string, dynos Count) []*BudgetRow 
 		row.PerDyno = solidQueueProcessCount(w, i, where, env)
 		row.Need = row.Threads
 		if row.Threads.Known {
-			row.Need.N += 2
+			row.Need = addCount(row.Need, 2)
 			row.Need.Assumed = false
 			row.Need.Source = "threads " + strconv.Itoa(row.Threads.N) + " + 2 (the worker and its heartbeat; facts 6.1)"
 		}

@@ -95,9 +95,9 @@ func connsPerProcess(need Count, pools []Pool) Count {
 		case !pool.Known:
 			return Count{Reason: "a pool cannot be read"}
 		case pool.Unlimited:
-			c.N += need.N
+			c = addCount(c, need.N)
 		default:
-			c.N += min(pool.Size, need.N)
+			c = addCount(c, min(pool.Size, need.N))
 		}
 	}
 	return c
@@ -114,7 +114,16 @@ func mulCount(a, b Count) Count {
 	if !b.Known {
 		return Count{Reason: b.Reason}
 	}
-	return Count{N: a.N * b.N, Known: true}
+	n, sat := SatMul(a.N, b.N)
+	return Count{N: n, Known: true, Saturated: sat || a.Saturated || b.Saturated}
+}
+
+// addCount is c + n, saturating (SatAdd).
+func addCount(c Count, n int) Count {
+	var sat bool
+	c.N, sat = SatAdd(c.N, n)
+	c.Saturated = c.Saturated || sat
+	return c
 }
 
 // bouncerSide is how p's line reaches PgBouncer.
@@ -164,7 +173,7 @@ func (a *App) bouncerUse(p *Process, wrapper, urlVar string, perDyno, perProcess
 		b.PerDyno = unknownCount("PgBouncer's pool sizes cannot be read")
 		return b
 	}
-	limit := b.DefaultPool.N + b.ReservePool.N
+	limit, _ := SatAdd(b.DefaultPool.N, b.ReservePool.N)
 	demand := mulCount(perDyno, perProcess)
 	if demand.Known {
 		b.PerDyno = countOf(min(demand.N, limit), "the dyno's demand "+strconv.Itoa(demand.N)+" capped at default_pool_size + reserve_pool_size = "+strconv.Itoa(limit))

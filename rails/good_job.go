@@ -223,7 +223,7 @@ func (a *App) GoodJobThreads(p *Process) Threads {
 		if parts := strings.Split(pool, ":"); len(parts) > 1 {
 			n = toI(Result{Kind: RStr, Str: strings.TrimSpace(parts[1])}).Int
 		}
-		total += n
+		total, _ = SatAdd(total, n)
 	}
 	t.Max = total
 	t.Source += " per pool, " + strconv.Itoa(len(pools)) + " queue pools (" + where + " " + strconv.Quote(queues) + ")"

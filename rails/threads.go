@@ -26,6 +26,9 @@ func threadsFrom(v *Value, env Env, source string) Threads {
 	switch r.Kind {
 	case RInt:
 		t.Max, t.Known = r.Int, true
+		if r.Saturated {
+			t.Source += " (" + SaturatedNote + ")"
+		}
 	case RNil:
 		t.Reason = "`" + oneLine(v.String()) + "` is nil"
 	default:

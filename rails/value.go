@@ -93,6 +93,9 @@ type Result struct {
 	Str    string
 	Reason string // for RUnknown
 	Unset  []string
+	// Saturated is set when arithmetic on the way overflowed int64 and
+	// stopped at the end of the range (SatAdd): Int is then a bound.
+	Saturated bool
 }
 
 // Known reports whether the result is an integer poollint can compare.
@@ -379,13 +382,17 @@ func (v *Value) evalArith(env Env, unset map[string]bool) Result {
 	if a.Kind != RInt || b.Kind != RInt {
 		return Result{Kind: RUnknown, Reason: "arithmetic on a non-integer in " + v.Text}
 	}
+	var n int
+	var sat bool
 	switch v.Op {
 	case OpAdd:
-		return Result{Kind: RInt, Int: a.Int + b.Int}
+		n, sat = SatAdd(a.Int, b.Int)
 	case OpSub:
-		return Result{Kind: RInt, Int: a.Int - b.Int}
+		n, sat = SatSub(a.Int, b.Int)
+	default:
+		n, sat = SatMul(a.Int, b.Int)
 	}
-	return Result{Kind: RInt, Int: a.Int * b.Int}
+	return Result{Kind: RInt, Int: n, Saturated: sat || a.Saturated || b.Saturated}
 }
 
 // Vars returns the environment variables the expression reads, sorted.

@@ -57,9 +57,10 @@ func limitDiagnostic(s *rails.DatabaseServer) (Diagnostic, bool) {
 	} else {
 		sev = Warning
 		msg = fmt.Sprintf("the formation can open %s connections to %s, %d%% of the %d that %s allows: %s%s; Heroku preboot and Unicorn USR2 restarts briefly run the old and the new web processes side by side, doubling the web connections",
-			total, where, s.Total*100/s.Limit.N, s.Limit.N, s.Limit.Source, breakdown(uses), budgetAssumptions(s))
+			total, where, percentOf(s.Total, s.Limit.N), s.Limit.N, s.Limit.Source, breakdown(uses), budgetAssumptions(s))
 		if web := s.WebTotal(); web > 0 {
-			msg += fmt.Sprintf(" (%d + %d = %d during a deploy)", s.Total, web, s.Total+web)
+			deploy, _ := rails.SatAdd(s.Total, web)
+			msg += fmt.Sprintf(" (%d + %d = %d during a deploy)", s.Total, web, deploy)
 		}
 	}
 	if s.Limit.Unverified {
@@ -153,4 +154,15 @@ func useLocation(u *rails.ServerUse) parser.Span {
 		return u.Row.Dynos.Span
 	}
 	return u.Row.Process.Span
+}
+
+// percentOf is n*100/limit without overflowing for huge counts.
+func percentOf(n, limit int) int {
+	if limit <= 0 {
+		return 0
+	}
+	if p, sat := rails.SatMul(n, 100); !sat {
+		return p / limit
+	}
+	return n / limit * 100
 }

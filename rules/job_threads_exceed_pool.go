@@ -40,7 +40,7 @@ func solidQueueOverPool(app *rails.App, p *rails.Process) (Diagnostic, bool) {
 	if !t.Known || db == nil {
 		return Diagnostic{}, false
 	}
-	need := t.Max + 2
+	need, _ := rails.SatAdd(t.Max, 2)
 	o, ok := jobOverPool(app, p, db, t, need)
 	if !ok {
 		return Diagnostic{}, false
@@ -80,7 +80,7 @@ func goodJobOverPool(app *rails.App, p *rails.Process) (Diagnostic, bool) {
 	if !t.Known || db == nil {
 		return Diagnostic{}, false
 	}
-	need := t.Max + 3
+	need, _ := rails.SatAdd(t.Max, 3)
 	o, ok := jobOverPool(app, p, db, t, need)
 	if !ok {
 		return Diagnostic{}, false

@@ -235,22 +235,6 @@ func defaultLeaves(v *rails.Value) []*rails.Value {
 	return out
 }
 
-// smallestCovering returns the smallest value above the written default
-// leaf, up to need, that makes v cover every demand when written in its
-// place; false when none does.
-func smallestCovering(v, leaf *rails.Value, demands []poolDemand, need int) (int, bool) {
-	from := leaf.Int
-	if leaf.Op == rails.OpStr {
-		from, _ = strconv.Atoi(strings.TrimSpace(leaf.Str))
-	}
-	for n := max(from+1, 1); n <= need; n++ {
-		if covers(substitute(v, leaf, n), demands) {
-			return n, true
-		}
-	}
-	return 0, false
-}
-
 // substitute returns a copy of v with the node leaf replaced by n.
 func substitute(v, leaf *rails.Value, n int) *rails.Value {
 	if v == nil {
@@ -344,7 +328,8 @@ func connectionsNeeded(app *rails.App, p *rails.Process, db *rails.DatabaseConfi
 	need, ok := 0, false
 	take := func(t rails.Threads, extra int) {
 		if t.Known {
-			need, ok = max(need, t.Max+extra), true
+			n, _ := rails.SatAdd(t.Max, extra)
+			need, ok = max(need, n), true
 		}
 	}
 	sqDB := func() bool {
