@@ -1,6 +1,7 @@
 package rails
 
 import (
+	"github.com/poollint/poollint/deploy"
 	"github.com/poollint/poollint/parser"
 	"github.com/poollint/poollint/safefile"
 )
@@ -23,6 +24,9 @@ type App struct {
 	Sidekiq   *SidekiqRuby // what initializers do in Sidekiq.configure_server
 	Procfile  *parser.Procfile
 	AppJSON   *parser.AppJSON
+	// Deployments are the deployment files read (package deploy); each
+	// role of each is one of Processes.
+	Deployments []*deploy.Deployment
 
 	Octopus      *OctopusConfig    // config/shards.yml with ar-octopus locked (octopus.go)
 	SolidQueue   *SolidQueueConfig // config/queue.yml (solid_queue.go)

@@ -40,7 +40,7 @@ func (a *App) dynosOf(name string) Count {
 // budgetRows builds the rows of one process type: one, or one per Solid
 // Queue worker entry, plus the Solid Queue workers a Puma plugin runs.
 func (a *App) budgetRows(p *Process) []*BudgetRow {
-	dynos := a.dynosOf(p.Name)
+	dynos := a.copiesOf(p)
 	row := &BudgetRow{Process: p, Name: p.Name, Kind: p.Kind, Dynos: dynos}
 	switch p.Kind {
 	case PumaProcess:

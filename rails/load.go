@@ -87,6 +87,7 @@ func Load(root string, opts Options) (*App, error) {
 		}
 	}
 	a.Declared = DeclaredCapacity{Formation: opts.Formation, Database: opts.Database, PgBouncer: opts.PgBouncer}
+	a.loadDeployments()
 	a.buildProcesses(opts)
 	a.loadServerConfigs()
 	a.loadInitializers()
@@ -95,6 +96,7 @@ func Load(root string, opts Options) (*App, error) {
 	a.loadSolidQueue()
 	a.loadGoodJob()
 	a.loadForkSites()
+	a.describeRoles()
 	sort.SliceStable(a.Problems, func(i, j int) bool { return a.Problems[i].Span.File < a.Problems[j].Span.File })
 	return a, nil
 }

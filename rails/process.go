@@ -4,6 +4,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/poollint/poollint/deploy"
 	"github.com/poollint/poollint/parser"
 )
 
@@ -68,8 +69,16 @@ type Process struct {
 	ConcurrencyFlag *Value // Sidekiq -c
 	EnvironmentFlag string // Puma -e / Sidekiq -e, when literal
 
-	outer    map[string]string // the environment before inline assignments
-	railsEnv string            // the default RAILS_ENV
+	// Role is the deployment role the process runs as (package deploy);
+	// nil for a Procfile line or an implied process.
+	Role *deploy.Role
+	// RoleVars maps each variable the deployment decides to where it is
+	// set (DeploymentVar reads it).
+	RoleVars map[string]deploy.Var
+
+	outer       map[string]string // the environment before inline assignments
+	railsEnv    string            // the default RAILS_ENV
+	description string            // a role's description with its copies (describeRoles)
 }
 
 // RailsEnv is the RAILS_ENV the process runs in.
@@ -89,6 +98,12 @@ func (p *Process) Location() parser.Span { return p.Span }
 
 // Describe names the process for messages: `the "worker" process`.
 func (p *Process) Describe() string {
+	if p.description != "" {
+		return p.description
+	}
+	if p.Role != nil {
+		return p.Role.Describe()
+	}
 	if p.Implied {
 		return "the implied " + p.Name + " process"
 	}

@@ -15,13 +15,21 @@ func (a *App) buildProcesses(opts Options) {
 	for k, v := range opts.Env {
 		outer[k] = v
 	}
+	// app.json's env are the Heroku app's config vars, under --env.
+	heroku := a.appJSONEnv()
+	for k, v := range outer {
+		heroku[k] = v
+	}
+	deployed := a.deploymentProcesses(outer, opts.RailsEnv)
 	if a.Procfile != nil && len(a.Procfile.Entries) > 0 {
 		for i := range a.Procfile.Entries {
-			a.Processes = append(a.Processes, a.processFromEntry(&a.Procfile.Entries[i], outer, opts.RailsEnv))
+			a.Processes = append(a.Processes, a.processFromEntry(&a.Procfile.Entries[i], heroku, opts.RailsEnv))
 		}
 		return
 	}
-	a.impliedProcesses(outer, opts.RailsEnv)
+	if !deployed {
+		a.impliedProcesses(heroku, opts.RailsEnv)
+	}
 }
 
 func (a *App) processFromEntry(e *parser.ProcfileEntry, outer map[string]string, railsEnv string) *Process {
@@ -182,6 +190,11 @@ func (a *App) ProcessWith(p *Process, name, value string) *Process {
 		outer[k] = v
 	}
 	outer[name] = value
+	if p.Role != nil {
+		q := a.processFromRole(p.Role, outer, p.railsEnv)
+		q.description = p.description
+		return q
+	}
 	if p.Entry != nil {
 		return a.processFromEntry(p.Entry, outer, p.railsEnv)
 	}

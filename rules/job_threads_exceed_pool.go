@@ -104,7 +104,7 @@ func jobDiagnostic(app *rails.App, o threadsOverPool, need int, msg string) Diag
 		Severity: Error,
 		Span:     locate(o, true),
 		Message:  msg,
-		Related:  []Related{{Span: o.Pool.Span, Message: poolNote(o)}},
+		Related:  append([]Related{{Span: o.Pool.Span, Message: poolNote(o)}}, deploymentRelated(o.Process, o.Threads.Value, poolValue(o.Pool))...),
 		Fix:      poolFix(app, o, need, false),
 	}
 }

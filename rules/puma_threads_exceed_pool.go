@@ -21,7 +21,7 @@ func pumaThreadsExceedPool() *Rule {
 						Span:     locate(o, false),
 						Message: fmt.Sprintf("Puma runs up to %d threads (%s) in %s but the %s pool is %d (%s): requests will wait and raise ActiveRecord::ConnectionTimeoutError%s",
 							o.Threads.Max, o.Threads.Source, p.Describe(), o.DB.Describe(), o.Pool.Size, o.Pool.Source(), assumptions(o.Threads.Unset, o.Pool.Unset, p.Unset)),
-						Related: []Related{{Span: o.Pool.Span, Message: poolNote(o)}},
+						Related: append([]Related{{Span: o.Pool.Span, Message: poolNote(o)}}, deploymentRelated(p, o.Threads.Value, poolValue(o.Pool))...),
 						Fix:     poolFix(app, o, o.Threads.Max, true),
 					})
 				}

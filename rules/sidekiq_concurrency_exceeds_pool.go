@@ -21,7 +21,7 @@ func sidekiqConcurrencyExceedsPool() *Rule {
 						Span:     locate(o, true),
 						Message: fmt.Sprintf("Sidekiq runs %d job threads (%s) in %s but the %s pool is %d (%s): jobs will raise ActiveRecord::ConnectionTimeoutError%s",
 							o.Threads.Max, o.Threads.Source, p.Describe(), o.DB.Describe(), o.Pool.Size, o.Pool.Source(), assumptions(o.Threads.Unset, o.Pool.Unset, p.Unset)),
-						Related: []Related{{Span: o.Pool.Span, Message: poolNote(o)}},
+						Related: append([]Related{{Span: o.Pool.Span, Message: poolNote(o)}}, deploymentRelated(p, o.Threads.Value, poolValue(o.Pool))...),
 						Fix:     sidekiqPoolFix(app, o),
 					})
 				}

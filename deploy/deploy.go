@@ -1,0 +1,179 @@
+// Package deploy reads the files that say how a Rails app runs in
+// production — Kamal's config/deploy.yml, the Dockerfile, … — into roles:
+// a command, the environment it runs in with the span of every value, and
+// how many copies run. Package rails turns each role into a process the way
+// it turns a Procfile line into one; the platform words (host, replica,
+// instance, machine, dyno) stay here and in the text of messages.
+//
+// Each format lives in one file (kamal.go, dockerfile.go, …). Files are
+// read only through the Reader the caller gives, so they pass the app's
+// file gate and YAML is loaded (ERB included) exactly as for the other
+// config files.
+package deploy
+
+import (
+	"strconv"
+
+	"github.com/poollint/poollint/parser"
+)
+
+// Reader is how the deployment layer reaches the app's files.
+type Reader struct {
+	// Read returns an app-relative file, nil when absent or unreadable
+	// (the caller reports the latter).
+	Read func(rel string) *parser.File
+	// YAML loads a YAML file as the app loads its other YAML files (ERB
+	// included); nil when nothing of it could be read (already reported).
+	YAML func(f *parser.File) *parser.YAMLDoc
+	// List returns the app-relative paths of the files in dir whose name
+	// ends with suffix, sorted.
+	List func(dir, suffix string) []string
+	// Problem records what could not be read or had to be assumed.
+	Problem func(span parser.Span, msg string, assumed bool)
+}
+
+// Platform is the deployment tool a file belongs to.
+type Platform int
+
+const (
+	Kamal Platform = iota + 1
+	Docker
+)
+
+// Unit is what the platform calls one copy of a role.
+func (p Platform) Unit() string {
+	switch p {
+	case Kamal:
+		return "host"
+	case Docker:
+		return "container"
+	}
+	return "copy"
+}
+
+func (p Platform) String() string {
+	switch p {
+	case Kamal:
+		return "Kamal"
+	case Docker:
+		return "Docker"
+	}
+	return "unknown"
+}
+
+// Deployment is one way the app is deployed: a Kamal config (with one
+// destination merged in, or none), a Dockerfile run on its own, ….
+type Deployment struct {
+	// Name identifies the deployment in messages and for --deployment:
+	// "config/deploy.yml", "config/deploy.staging.yml" (a Kamal destination,
+	// merged over config/deploy.yml), "Dockerfile".
+	Name     string
+	Platform Platform
+	Files    []string // the files it was read from, base first
+	Roles    []*Role
+}
+
+// Role is one kind of process a deployment runs.
+type Role struct {
+	Name       string
+	Deployment *Deployment
+	Span       parser.Span // where the role is declared (its key), else its command
+
+	// Command is what the role runs; nil when it cannot be told (a role
+	// without cmd on an image whose CMD is unknown).
+	Command *parser.ProcfileEntry
+	// CommandSource says where the command comes from: "cmd of the job
+	// role", "CMD in Dockerfile".
+	CommandSource string
+
+	// Env is the environment the deployment gives the role, lowest
+	// precedence first: a later entry of the same name wins.
+	Env []Var
+	// Copies is how many copies of the role run (hosts, replicas, …).
+	Copies Copies
+	// Tags names the Kamal host tags whose env this copy of the role uses.
+	Tags []string
+}
+
+// Var is one environment variable a deployment sets.
+type Var struct {
+	Name  string
+	Value string // empty for a secret: its value is never read
+	// Secret is set for a name whose value comes from a secret store
+	// (Kamal env secret:); the value is unknown.
+	Secret  bool
+	Span    parser.Span // the value as written (the name, for a secret)
+	KeySpan parser.Span // the name
+	// Source says where it is set: "env clear of config/deploy.yml",
+	// "ENV in Dockerfile".
+	Source string
+	// Fixable is set when Span holds the bare value, so that a fix may
+	// replace exactly those bytes with a number.
+	Fixable bool
+}
+
+// Copies is how many copies of a role run.
+type Copies struct {
+	N       int
+	Unit    string // "host", "container"
+	Assumed bool   // not written: a default
+	Span    parser.Span
+	Source  string // "servers.web of config/deploy.yml"
+}
+
+// Describe renders "2 hosts".
+func (c Copies) Describe() string {
+	if c.N == 1 {
+		return "1 " + c.Unit
+	}
+	return strconv.Itoa(c.N) + " " + c.Unit + "s"
+}
+
+// Describe names the role for messages: "the `job` role of
+// config/deploy.yml".
+func (r *Role) Describe() string {
+	if r.Deployment != nil && r.Deployment.Platform == Docker {
+		return "the image's CMD in " + r.Deployment.Name
+	}
+	s := "the `" + r.Name + "` role"
+	if len(r.Tags) > 0 {
+		s += " (hosts tagged " + joinTags(r.Tags) + ")"
+	}
+	if r.Deployment != nil {
+		s += " of " + r.Deployment.Name
+	}
+	return s
+}
+
+func joinTags(tags []string) string {
+	out := ""
+	for i, t := range tags {
+		if i > 0 {
+			out += ", "
+		}
+		out += "`" + t + "`"
+	}
+	return out
+}
+
+// EnvMap returns the role's environment with precedence applied.
+func (r *Role) EnvMap() map[string]Var {
+	out := map[string]Var{}
+	for _, v := range r.Env {
+		out[v.Name] = v
+	}
+	return out
+}
+
+// Find reads every deployment of the app: the Kamal config and each of its
+// destinations, else a Dockerfile run on its own when hasProcfile is false
+// (an app with a Procfile is deployed by it; its Dockerfile is then only
+// an image the Procfile's platform may build).
+func Find(r Reader, hasProcfile bool) []*Deployment {
+	img := readDockerfile(r)
+	out := readKamal(r, img)
+	if len(out) == 0 && !hasProcfile && img != nil && img.Command != nil {
+		out = append(out, img.deployment())
+	}
+	return out
+}

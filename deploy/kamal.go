@@ -1,0 +1,264 @@
+package deploy
+
+import (
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/poollint/poollint/parser"
+)
+
+// Kamal (config/deploy.yml, kamal 2): roles come from `servers:` — a host
+// list (the `web` role) or one entry per role, each a host list or a
+// mapping with `hosts:`, `cmd:`, `env:`. Every host runs one container of
+// each of its roles; the container runs the role's `cmd:`, else the image's
+// CMD, in the environment of the image's ENV, then the global `env:`, then
+// the role's `env:`, then the env of the host's tags (`env: tags:`), later
+// winning. A destination (config/deploy.<dest>.yml) is deep-merged over
+// config/deploy.yml and is a deployment of its own.
+
+const kamalBase = "config/deploy.yml"
+
+func readKamal(r Reader, img *image) []*Deployment {
+	base := r.Read(kamalBase)
+	if base == nil {
+		return nil
+	}
+	baseDoc := r.YAML(base)
+	if baseDoc == nil {
+		return nil
+	}
+	var out []*Deployment
+	if !kamalRequiresDestination(rootLayers(baseDoc)) {
+		out = append(out, kamalDeployment(r, img, kamalBase, []string{kamalBase}, baseDoc))
+	}
+	for _, rel := range r.List("config", ".yml") {
+		name := strings.TrimPrefix(rel, "config/")
+		if !strings.HasPrefix(name, "deploy.") || rel == kamalBase {
+			continue
+		}
+		f := r.Read(rel)
+		if f == nil {
+			continue
+		}
+		if doc := r.YAML(f); doc != nil {
+			out = append(out, kamalDeployment(r, img, rel, []string{kamalBase, rel}, doc, baseDoc))
+		}
+	}
+	return out
+}
+
+func kamalRequiresDestination(root layered) bool {
+	v := root.get("require_destination")
+	return v.present() && v.top().node.Kind == yaml.ScalarNode && v.top().node.Value == "true"
+}
+
+// kamalDeployment reads one deployment from its documents, the
+// destination's first.
+func kamalDeployment(r Reader, img *image, name string, files []string, docs ...*parser.YAMLDoc) *Deployment {
+	d := &Deployment{Name: name, Platform: Kamal, Files: files}
+	root := rootLayers(docs...)
+	servers := root.get("servers")
+	if !servers.present() {
+		r.Problem(parser.Span{File: name}, name+" has no servers: section; no Kamal role was read", false)
+		return d
+	}
+	globalEnv := root.get("env")
+	if servers.isMapping() {
+		for _, role := range servers.keys() {
+			d.Roles = append(d.Roles, kamalRoles(r, img, d, role, servers.get(role), globalEnv)...)
+		}
+	} else {
+		d.Roles = kamalRoles(r, img, d, "web", servers, globalEnv)
+	}
+	return d
+}
+
+// kamalHost is one host of a role and its tags.
+type kamalHost struct {
+	span parser.Span
+	tags []string
+}
+
+// kamalRoles reads one role: one Role per distinct set of host tags, since
+// tagged hosts run with a different environment.
+func kamalRoles(r Reader, img *image, d *Deployment, name string, v layered, globalEnv layered) []*Role {
+	hostsNode, cmdNode, roleEnv := v, layered(nil), layered(nil)
+	if v.isMapping() {
+		hostsNode, cmdNode, roleEnv = v.get("hosts"), v.get("cmd"), v.get("env")
+	}
+	at := v.top().keySpan()
+	hosts := kamalHosts(hostsNode)
+	if len(hosts) == 0 {
+		r.Problem(at, "the `"+name+"` role of "+d.Name+" lists no hosts; it runs nowhere and was not checked", true)
+		return nil
+	}
+	base := &Role{Name: name, Deployment: d, Span: at}
+	if cmdNode.present() {
+		base.Command, base.CommandSource = kamalCommand(r, name, cmdNode.top())
+	} else if img != nil && img.Command != nil {
+		e := *img.Command
+		e.Name = name
+		base.Command, base.CommandSource = &e, "the image's CMD ("+img.file.Path+")"
+	} else {
+		r.Problem(at, "the `"+name+"` role of "+d.Name+" has no cmd: and runs the image's CMD, which poollint could not read (no Dockerfile CMD)", true)
+	}
+	if img != nil {
+		base.Env = append(base.Env, img.env...)
+	}
+	base.Env = append(base.Env, kamalEnv(r, globalEnv, "env")...)
+	base.Env = append(base.Env, kamalEnv(r, roleEnv, "servers."+name+".env")...)
+
+	groups := map[string][]kamalHost{}
+	var order []string
+	for _, h := range hosts {
+		key := strings.Join(h.tags, ",")
+		if _, ok := groups[key]; !ok {
+			order = append(order, key)
+		}
+		groups[key] = append(groups[key], h)
+	}
+	var out []*Role
+	for _, key := range order {
+		hs := groups[key]
+		role := *base
+		role.Env = append([]Var(nil), base.Env...)
+		if key != "" {
+			role.Tags = hs[0].tags
+			for _, t := range hs[0].tags {
+				role.Env = append(role.Env, kamalEnv(r, globalEnv.get("tags").get(t), "env.tags."+t)...)
+			}
+		}
+		role.Copies = Copies{N: len(hs), Unit: Kamal.Unit(), Span: hostsNode.top().span(),
+			Source: "servers." + name + " of " + d.Name}
+		out = append(out, &role)
+	}
+	return out
+}
+
+// kamalHosts reads a host list: "192.168.0.1", or {"192.168.0.1": tag} /
+// {"192.168.0.1": [tag, tag]}.
+func kamalHosts(v layered) []kamalHost {
+	if !v.present() || v.top().node.Kind != yaml.SequenceNode {
+		return nil
+	}
+	x := v.top()
+	var out []kamalHost
+	for _, item := range x.node.Content {
+		item = parser.Resolve(item)
+		if item == nil {
+			continue
+		}
+		h := kamalHost{span: x.doc.Span(item)}
+		if item.Kind == yaml.MappingNode {
+			for _, e := range x.doc.Entries(item) {
+				switch tv := parser.Resolve(e.Value); {
+				case tv == nil:
+				case tv.Kind == yaml.ScalarNode:
+					h.tags = append(h.tags, tv.Value)
+				case tv.Kind == yaml.SequenceNode:
+					for _, t := range tv.Content {
+						if t = parser.Resolve(t); t != nil && t.Kind == yaml.ScalarNode {
+							h.tags = append(h.tags, t.Value)
+						}
+					}
+				}
+			}
+			sort.Strings(h.tags)
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+// kamalCommand parses a role's cmd:.
+func kamalCommand(r Reader, name string, x layer) (*parser.ProcfileEntry, string) {
+	source := "cmd of the `" + name + "` role (" + x.doc.File.Path + ")"
+	if x.node.Kind != yaml.ScalarNode {
+		r.Problem(x.span(), "the cmd of the `"+name+"` role is not a string; its command was not read", false)
+		return nil, source
+	}
+	if len(x.doc.ERBInside(x.node)) > 0 {
+		r.Problem(x.span(), "the cmd of the `"+name+"` role is generated by ERB; its command was not read", true)
+		return nil, source
+	}
+	span := x.span()
+	var e parser.ProcfileEntry
+	if x.node.Style == 0 && span.Start.Line == span.End.Line {
+		e = parser.ParseCommand(x.doc.File, name, span.Start.Offset, span.End.Offset)
+	} else {
+		e = parser.ParseCommandText(x.doc.File, name, x.node.Value, span)
+	}
+	return &e, source
+}
+
+// kamalEnv reads the env: section at path (`env`, `servers.job.env`): `clear:` values and `secret:` names
+// (a secret's value lives in .kamal/secrets and is never read), or a
+// plain mapping of clear values.
+func kamalEnv(r Reader, v layered, source string) []Var {
+	if !v.isMapping() {
+		return nil
+	}
+	keys := v.keys()
+	structured := false
+	for _, k := range keys {
+		if k == "clear" || k == "secret" || k == "tags" {
+			structured = true
+		}
+	}
+	if !structured {
+		return kamalClear(r, v, source)
+	}
+	out := kamalClear(r, v.get("clear"), source+".clear")
+	if s := v.get("secret"); s.present() && s.top().node.Kind == yaml.SequenceNode {
+		x := s.top()
+		for _, item := range x.node.Content {
+			item = parser.Resolve(item)
+			if item == nil || item.Kind != yaml.ScalarNode {
+				continue
+			}
+			name, _, _ := strings.Cut(item.Value, ":") // NAME:SECRET_NAME
+			span := x.doc.Span(item)
+			out = append(out, Var{Name: name, Secret: true, Span: span, KeySpan: span, Source: source + ".secret in " + x.doc.File.Path})
+		}
+	}
+	return out
+}
+
+func kamalClear(r Reader, v layered, source string) []Var {
+	if !v.isMapping() {
+		return nil
+	}
+	var out []Var
+	for _, name := range v.keys() {
+		if name == "tags" {
+			continue
+		}
+		x := v.get(name)
+		if !x.present() {
+			continue
+		}
+		t := x.top()
+		if t.node.Kind != yaml.ScalarNode {
+			continue
+		}
+		if len(t.doc.ERBInside(t.node)) > 0 {
+			r.Problem(t.span(), source+"."+name+" is generated by ERB; its value was not read", true)
+			continue
+		}
+		span := t.span()
+		fixable := t.node.Style == 0 || t.node.Style == yaml.DoubleQuotedStyle || t.node.Style == yaml.SingleQuotedStyle
+		if t.node.Style == yaml.DoubleQuotedStyle || t.node.Style == yaml.SingleQuotedStyle {
+			// Point inside the quotes: a fix replaces the digits only.
+			span = t.doc.File.Span(span.Start.Offset+1, span.End.Offset-1)
+			fixable = string(t.doc.File.Src[span.Start.Offset:span.End.Offset]) == t.node.Value
+		}
+		value := t.node.Value
+		if t.node.Tag == "!!null" {
+			value = ""
+		}
+		out = append(out, Var{Name: name, Value: value, Span: span, KeySpan: t.keySpan(), Source: source + " in " + t.doc.File.Path, Fixable: fixable})
+	}
+	return out
+}

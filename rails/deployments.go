@@ -1,0 +1,208 @@
+package rails
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/poollint/poollint/deploy"
+	"github.com/poollint/poollint/parser"
+)
+
+// This file is the model's side of the deployment layer (package deploy):
+// every role of every deployment becomes a process, built exactly as a
+// Procfile line is, in the environment the deployment gives it.
+//
+// Precedence, lowest first: the image's ENV (Dockerfile), the deployment's
+// global env, the role's env, the env of the host's tags, then the outer
+// environment (.poollint.yml env:, --env), then assignments written on the
+// command itself, which the shell applies last.
+
+// loadDeployments reads the deployment files through the app's own reader.
+func (a *App) loadDeployments() {
+	r := deploy.Reader{
+		Read:    a.readFile,
+		YAML:    a.parseYAML,
+		List:    a.listDir,
+		Problem: a.problem,
+	}
+	hasProcfile := a.Procfile != nil && len(a.Procfile.Entries) > 0
+	a.Deployments = deploy.Find(r, hasProcfile)
+}
+
+// deploymentProcesses turns every role into a process; it reports whether
+// any role was found (the roles then say what runs, not the gems).
+func (a *App) deploymentProcesses(outer map[string]string, railsEnv string) bool {
+	found := false
+	for _, d := range a.Deployments {
+		for _, role := range d.Roles {
+			a.Processes = append(a.Processes, a.processFromRole(role, outer, railsEnv))
+			found = true
+		}
+	}
+	return found
+}
+
+// processFromRole builds the process of a role. The role's variables go
+// under the outer environment; the command's own assignments go over it.
+func (a *App) processFromRole(role *deploy.Role, outer map[string]string, railsEnv string) *Process {
+	vars := map[string]string{}
+	decided := map[string]deploy.Var{}
+	for _, v := range role.Env {
+		decided[v.Name] = v
+		if v.Secret {
+			delete(vars, v.Name) // its value is never read
+			continue
+		}
+		vars[v.Name] = v.Value
+	}
+	for k, v := range outer {
+		vars[k] = v
+		delete(decided, k)
+	}
+	var p *Process
+	if role.Command != nil {
+		p = a.processFromEntry(role.Command, vars, railsEnv)
+	} else {
+		p = a.roleWithoutCommand(role, vars, railsEnv)
+	}
+	p.Name = role.Name
+	p.Role = role
+	p.RoleVars = decided
+	p.outer = outer
+	return p
+}
+
+// roleWithoutCommand is a role whose command is unknown: a `web` role runs
+// the app's web server when its gem is locked, as for an app without a
+// Procfile; anything else is a process poollint cannot tell.
+func (a *App) roleWithoutCommand(role *deploy.Role, vars map[string]string, railsEnv string) *Process {
+	if _, ok := vars["RAILS_ENV"]; !ok {
+		vars["RAILS_ENV"] = railsEnv
+	}
+	kind := OtherProcess
+	if role.Name == "web" {
+		switch {
+		case a.Versions.Has("puma"):
+			kind = PumaProcess
+		case a.Versions.Has("unicorn"):
+			kind = UnicornProcess
+		}
+	}
+	return &Process{Name: role.Name, Kind: kind, Implied: true, Span: role.Span, Env: Env{Vars: vars},
+		Inline: map[string]parser.Assign{}, railsEnv: railsEnv}
+}
+
+// DeploymentVar returns where the deployment of p sets name, when it is
+// the deployment that decides its value (not --env or the command line).
+func (p *Process) DeploymentVar(name string) (deploy.Var, bool) {
+	if p.Role == nil {
+		return deploy.Var{}, false
+	}
+	if _, inline := p.Inline[name]; inline {
+		return deploy.Var{}, false
+	}
+	v, ok := p.RoleVars[name]
+	return v, ok
+}
+
+// describeRoles completes each role process's description with its
+// copies and the processes each copy runs: "the `job` role of
+// config/deploy.yml, 1 host × 3 processes". It runs once the server
+// configs are loaded.
+func (a *App) describeRoles() {
+	for _, p := range a.Processes {
+		if p.Role == nil {
+			continue
+		}
+		desc := p.Role.Describe() + ", " + p.Role.Copies.Describe()
+		if n := a.processesPerCopy(p); n.Known {
+			desc += " × " + strconv.Itoa(n.N) + " " + plural(n.N, "process", "processes")
+		}
+		p.description = desc
+	}
+}
+
+// processesPerCopy is how many server or worker processes one copy of the
+// role runs (Puma workers, Sidekiq processes, Solid Queue workers).
+func (a *App) processesPerCopy(p *Process) Count {
+	switch p.Kind {
+	case PumaProcess:
+		c := a.pumaProcesses(p)
+		if c.Known && c.N == 0 {
+			c.N = 1 // single mode: the one Puma process
+		}
+		return c
+	case UnicornProcess:
+		return a.unicornProcesses(p)
+	case SidekiqProcess:
+		return a.sidekiqProcesses(p)
+	case SolidQueueProcess:
+		total := Count{Known: true}
+		for _, r := range a.solidQueueRows(p, p.Name, countOf(1, "")) {
+			if !r.PerDyno.Known {
+				return r.PerDyno
+			}
+			total.N += r.PerDyno.N
+		}
+		return total
+	}
+	return Count{}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// copiesOf is how many copies of p run: the role's hosts (replicas, …)
+// for a deployment role, else the process type's dynos.
+func (a *App) copiesOf(p *Process) Count {
+	if p.Role == nil {
+		return a.dynosOf(p.Name)
+	}
+	c := p.Role.Copies
+	out := Count{N: c.N, Known: true, Source: c.Source, Span: c.Span, Assumed: c.Assumed}
+	if c.Assumed {
+		out.Source = c.Source
+	}
+	return out
+}
+
+// CopyUnit is what the platform calls one copy of p: "host" for a Kamal
+// role, "dyno" for a Procfile line.
+func (p *Process) CopyUnit() string {
+	if p.Role != nil {
+		return p.Role.Copies.Unit
+	}
+	return "dyno"
+}
+
+// DeploymentName names the deployment p belongs to: "config/deploy.yml",
+// "Procfile" (or "" for a process implied by the app's files).
+func (p *Process) DeploymentName() string {
+	switch {
+	case p.Role != nil && p.Role.Deployment != nil:
+		return p.Role.Deployment.Name
+	case p.Entry != nil:
+		return "Procfile"
+	}
+	return ""
+}
+
+// appJSONEnv is app.json's env values: the config vars Heroku gives an app
+// created from it (a review app, the Heroku Button). Declarations without
+// a value (required:, description:) set nothing.
+func (a *App) appJSONEnv() map[string]string {
+	out := map[string]string{}
+	if a.AppJSON == nil {
+		return out
+	}
+	for name, e := range a.AppJSON.Env {
+		if e.HasValue && !strings.Contains(e.Value, "\x00") {
+			out[name] = e.Value
+		}
+	}
+	return out
+}

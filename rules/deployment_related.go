@@ -1,0 +1,49 @@
+package rules
+
+import (
+	"sort"
+
+	"github.com/poollint/poollint/rails"
+)
+
+// deploymentRelated points at the deployment file lines that set the
+// variables a finding's numbers read ("RAILS_MAX_THREADS is 10 here, in
+// the env clear of config/deploy.yml"): the number in the message came
+// from there, and that is where a user changes it.
+func deploymentRelated(p *rails.Process, values ...*rails.Value) []Related {
+	seen := map[string]bool{}
+	var names []string
+	for _, v := range values {
+		if v == nil {
+			continue
+		}
+		for _, n := range v.Vars() {
+			if !seen[n] {
+				seen[n] = true
+				names = append(names, n)
+			}
+		}
+	}
+	sort.Strings(names)
+	var out []Related
+	for _, n := range names {
+		dv, ok := p.DeploymentVar(n)
+		if !ok {
+			continue
+		}
+		msg := n + " is " + dv.Value + " here (" + dv.Source + ")"
+		if dv.Secret {
+			msg = n + " is a secret here (" + dv.Source + "): its value was not read"
+		}
+		out = append(out, Related{Span: dv.Span, Message: msg})
+	}
+	return out
+}
+
+// poolValue is the expression a pool is read from, or nil.
+func poolValue(pool rails.Pool) *rails.Value {
+	if pool.Setting == nil {
+		return nil
+	}
+	return pool.Setting.Value
+}
