@@ -120,21 +120,6 @@ func (a *App) loadVersions() {
 	a.Versions.Lock = lock
 }
 
-// readWithSample reads rel, else the .example/.sample variant an app ships
-// instead (DESIGN.md "Sample files"), and says so.
-func (a *App) readWithSample(rel string) (*parser.File, bool) {
-	if f := a.readFile(rel); f != nil || a.exists(rel) {
-		return f, false
-	}
-	for _, suffix := range []string{".example", ".sample", ".dist", ".template"} {
-		if f := a.readFile(rel + suffix); f != nil {
-			a.problem(parser.Span{File: f.Path}, rel+" is absent; read the sample "+f.Path+" instead", true)
-			return f, true
-		}
-	}
-	return nil, false
-}
-
 // parseYAML parses a YAML file; a file it cannot read is a Problem. A
 // document whose structure ERB generates is kept (what it shows is read)
 // but reported too.
@@ -200,6 +185,9 @@ func (a *App) loadDatabases() {
 		return
 	}
 	a.Databases = &DatabaseFile{File: f, Sample: sample, Doc: a.parseYAML(f)}
+	if sample {
+		a.sampleProblemsAreInfo(f)
+	}
 }
 
 // loadServerConfigs reads the Puma, Unicorn and Sidekiq config files the
@@ -231,14 +219,18 @@ func (a *App) loadServerConfigs() {
 	}
 	for i, rel := range unicornPaths {
 		var f *parser.File
+		sample := false
 		if i == 0 {
-			f, _ = a.readWithSample(rel)
+			f, sample = a.readWithSample(rel)
 		} else {
 			f = a.readFile(rel)
 		}
 		if f != nil && a.Unicorns[rel] == nil {
 			if r := a.parseRuby(f); r != nil {
 				a.Unicorns[rel] = readUnicorn(f, r)
+			}
+			if sample {
+				a.sampleProblemsAreInfo(f)
 			}
 		}
 	}
@@ -252,6 +244,9 @@ func (a *App) loadServerConfigs() {
 		}
 		if f != nil && a.Sidekiqs[rel] == nil {
 			a.Sidekiqs[rel] = &SidekiqConfig{File: f, Sample: sample, Doc: a.parseYAML(f)}
+			if sample {
+				a.sampleProblemsAreInfo(f)
+			}
 		}
 	}
 }
