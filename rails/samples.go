@@ -63,8 +63,8 @@ func (a *App) readWithSample(rel string) (*parser.File, bool) {
 	for i, c := range present {
 		f, err := a.load(c)
 		if err != nil {
-			if !errors.Is(err, errAbsent) {
-				a.problem(parser.Span{File: c}, "sample not read: "+err.Error(), true)
+			if !errors.Is(err, errAbsent) && !errors.Is(err, errReported) {
+				a.refuse(c, "sample not read: "+err.Error(), true)
 			}
 			continue
 		}
