@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -20,22 +19,37 @@ type runner struct {
 	reported     map[string]bool // refusals already in res.Refused
 	before       map[string][]byte
 	after        map[string][]byte
+	overlay      Overlay         // Preview: what the passes wrote, by real path
+	changed      map[string]int  // passes that found the file changed on disk since its lint
+	scannedDirs  map[string]bool // directories already searched for stale temp files
 }
 
 func newRunner(s Session) *runner {
-	return &runner{
+	r := &runner{
 		s:            s,
 		refusedFiles: map[string]bool{},
 		refusedFixes: map[string]bool{},
 		reported:     map[string]bool{},
 		before:       map[string][]byte{},
 		after:        map[string][]byte{},
+		changed:      map[string]int{},
+		scannedDirs:  map[string]bool{},
 	}
+	if s.dryRun {
+		r.overlay = Overlay{}
+	}
+	return r
 }
 
+// maxChanged is how many passes may find a file changed on disk since its
+// lint before the run gives up on it: each such pass lints the file again
+// as it now is, and a file that keeps changing belongs to someone busy
+// with it.
+const maxChanged = 2
+
 // applicable returns the fixes of one lint that can be applied to the
-// files as they are, with their edits adapted to each file's style. Files
-// are read into contents. Fixes that cannot fit are refused; fixes that
+// files as the lint read them (contents), with their edits adapted to each
+// file's style. Fixes that cannot fit are refused; fixes that
 // would change nothing are dropped, so an app whose only fixes are no-ops
 // counts as settled.
 func (r *runner) applicable(fixes []Fix, contents map[string][]byte) []Fix {
@@ -90,20 +104,17 @@ func (r *runner) prepare(f Fix, contents map[string][]byte) (prepared Fix, chang
 
 func splitsBOM(offset int) bool { return 0 < offset && offset < len(utf8BOM) }
 
-// read returns the content of the file rel, reading it once per pass.
+// read returns the content of the file rel as the lint read it: the bytes
+// the fix's offsets are into. Reading the file again here would apply the
+// offsets to whatever it holds now.
 func (r *runner) read(rel string, contents map[string][]byte) ([]byte, error) {
-	if src, ok := contents[rel]; ok {
-		return src, nil
-	}
-	local := filepath.FromSlash(rel)
-	if !filepath.IsLocal(local) {
+	if !filepath.IsLocal(filepath.FromSlash(rel)) {
 		return nil, &FileError{Path: rel, Err: errors.New("the path is outside the app; not writing it")}
 	}
-	src, err := os.ReadFile(filepath.Join(r.s.Root, local))
-	if err != nil {
-		return nil, &FileError{Path: rel, Err: unwrapPath(err)}
+	src, ok := contents[rel]
+	if !ok {
+		return nil, errors.New("the fix edits a file the lint did not read; its offsets have nothing to apply to")
 	}
-	contents[rel] = src
 	return src, nil
 }
 
@@ -116,7 +127,13 @@ func (r *runner) read(rel string, contents map[string][]byte) ([]byte, error) {
 func (r *runner) apply(todo []Fix, contents map[string][]byte) {
 	accepted := nonOverlapping(todo)
 	for len(accepted) > 0 {
-		files, drop := r.stageAll(accepted, contents)
+		files, drop, changed := r.stageAll(accepted, contents)
+		if changed {
+			for _, s := range files {
+				s.discard()
+			}
+			return
+		}
 		if len(drop) > 0 {
 			for _, s := range files {
 				s.discard()
@@ -130,9 +147,27 @@ func (r *runner) apply(todo []Fix, contents map[string][]byte) {
 			accepted = kept
 			continue
 		}
+		// Every staged file is checked against its lint once more before
+		// any is renamed, so a change found now leaves the whole pass
+		// unwritten; commit checks each again right before its rename.
+		for _, s := range files {
+			if err := s.unchanged(r.overlay); err != nil {
+				for _, s := range files {
+					s.discard()
+				}
+				r.changedOnDisk(s.rel)
+				return
+			}
+		}
 		failed := map[string]bool{}
 		for _, s := range files {
-			if err := s.commit(); err != nil {
+			err := s.commit(r.overlay)
+			switch {
+			case errors.Is(err, errChanged):
+				failed[s.rel] = true
+				r.changedOnDisk(s.rel)
+				continue
+			case err != nil:
 				failed[s.rel] = true
 				r.refuseFile(s.rel, Unwritable, errors.Unwrap(err))
 				continue
@@ -155,7 +190,9 @@ func (r *runner) apply(todo []Fix, contents map[string][]byte) {
 // and stages it. drop holds the indexes in accepted of the fixes to leave
 // out of this pass when a file was refused; the caller then discards what
 // was staged and tries again without them.
-func (r *runner) stageAll(accepted []Fix, contents map[string][]byte) (files []*staged, drop map[int]bool) {
+// A file changed on disk since its lint stops the pass: nothing is staged
+// and changed is true, and the next pass lints the app again.
+func (r *runner) stageAll(accepted []Fix, contents map[string][]byte) (files []*staged, drop map[int]bool, changed bool) {
 	byFile := map[string][]Edit{}
 	for _, f := range accepted {
 		for _, e := range f.Edits {
@@ -168,29 +205,33 @@ func (r *runner) stageAll(accepted []Fix, contents map[string][]byte) (files []*
 		fixed, err := applyAll(src, byFile[file])
 		if err != nil { // prepare and nonOverlapping rule this out
 			r.refuseFile(file, BadEdits, err)
-			return files, touching(accepted, file)
+			return files, touching(accepted, file), false
 		}
 		if r.s.Verify != nil {
 			if err := r.s.Verify(file, src, fixed); err != nil {
-				return files, r.blameSyntax(file, src, accepted, err)
+				return files, r.blameSyntax(file, src, accepted, err), false
 			}
 		}
-		s, err := stage(r.s.Root, file, fixed)
+		s, err := stage(r.s.Root, file, src, fixed, r.overlay)
+		if errors.Is(err, errChanged) {
+			r.changedOnDisk(file)
+			return files, nil, true
+		}
 		if err != nil {
 			r.refuseFile(file, Unwritable, errors.Unwrap(err))
-			return files, touching(accepted, file)
+			return files, touching(accepted, file), false
 		}
 		if targets[s.target] {
 			// Two paths (one a symlink) lead to one file: the second
 			// rename would undo the first. Its fixes wait for a pass
 			// that lints the file with the first ones applied.
 			s.discard()
-			return files, touching(accepted, file)
+			return files, touching(accepted, file), false
 		}
 		targets[s.target] = true
 		files = append(files, s)
 	}
-	return files, nil
+	return files, nil, false
 }
 
 // blameSyntax finds which of the accepted fixes of file broke its syntax
@@ -292,6 +333,16 @@ func fixKey(f Fix) string {
 	}
 	slices.Sort(files)
 	return f.Label + "\x00" + strings.Join(files, "\x00")
+}
+
+// changedOnDisk notes that file changed since the lint its fixes came
+// from. The pass writes nothing more of it and the next one lints it
+// again; a file that keeps changing is refused.
+func (r *runner) changedOnDisk(file string) {
+	r.changed[file]++
+	if r.changed[file] > maxChanged {
+		r.refuseFile(file, Changed, fmt.Errorf("it changed on disk while poollint was fixing it (another --fix, or an editor saving it), %d times; not written: run poollint again when it is done", r.changed[file]))
+	}
 }
 
 // refuseFile refuses every fix of a file for the rest of the run.

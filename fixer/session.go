@@ -15,11 +15,29 @@ type Fix struct {
 	Edits []Edit
 }
 
-// Linter lints the app at root as it is on disk now and returns the fixes
-// to apply: already selected, safe ones plus unsafe ones when the user
-// asked. The caller keeps what else it needs (the diagnostics of the last
-// call are what remains after the run).
-type Linter func(root string) ([]Fix, error)
+// Lint is what one lint of the app gives the fixer: the fixes to apply
+// (already selected: safe ones, plus unsafe ones when the user asked) and
+// the content of every file the lint read, by app-relative path. The
+// fixes' offsets are into exactly those bytes, so they are applied to
+// them, never to a newer read of the file: another --fix or an editor may
+// have changed it since (see write.go for how a change is caught).
+type Lint struct {
+	Fixes []Fix
+	Read  map[string][]byte
+}
+
+// Linter lints the app at root and returns what the fixer needs. overlay
+// is nil in Run; in Preview it holds the content the earlier passes gave
+// each file, by the file's real path (symlinks resolved, absolute): the
+// lint must read those bytes instead of the file on disk, so that --diff
+// shows every pass without writing anything. The caller keeps what else
+// it needs (the diagnostics of the last call are what remains after the
+// run).
+type Linter func(root string, overlay Overlay) (Lint, error)
+
+// Overlay is the content of files as a Preview's passes left them, by real
+// path.
+type Overlay map[string][]byte
 
 // Session is one fixing run over one app.
 type Session struct {
@@ -27,6 +45,8 @@ type Session struct {
 	Lint      Linter   // called once per pass, and once more at the end
 	Verify    Verifier // checks each rewrite before it is written; nil checks nothing
 	MaxPasses int      // 0 means DefaultMaxPasses
+
+	dryRun bool // Preview: stage in the overlay, write nothing
 }
 
 // Result is what a run did.
@@ -38,6 +58,10 @@ type Result struct {
 	// MaxPasses passes: the fixes keep changing the files.
 	Settled bool
 	Refused []Refusal
+	// StaleTemps are temp files an interrupted --fix left beside the
+	// app's files (app-relative): Run removed them, Preview only names
+	// them, since --diff writes nothing.
+	StaleTemps []StaleTemp
 }
 
 // Change is one file's content before the run and after it.
@@ -62,11 +86,14 @@ const (
 	BadEdits   RefusalKind = iota // the edits do not fit the file (out of range, overlapping each other)
 	BadSyntax                     // the Verifier refused the result
 	Unwritable                    // the file may not or could not be written (read-only, symlink out of the app)
+	Changed                       // the file kept changing on disk while the run was fixing it
 )
 
 // Run lints, fixes and re-lints the app at s.Root until no fix is left to
 // apply, at most s.MaxPasses times, writing each pass's files before the
-// next lint reads them. The error is the Linter's: the app could not be
+// next lint reads them. A file that changed on disk since the lint that
+// computed its fixes is not written; the next pass lints it again as it
+// now is (and after maxChanged such passes it is refused). The error is the Linter's: the app could not be
 // linted, and the files are as the passes before left them.
 func Run(s Session) (Result, error) {
 	maxPasses := s.MaxPasses
@@ -75,12 +102,12 @@ func Run(s Session) (Result, error) {
 	}
 	r := newRunner(s)
 	for pass := 1; ; pass++ {
-		fixes, err := s.Lint(s.Root)
+		lint, err := s.Lint(s.Root, r.overlay)
 		if err != nil {
 			return r.result(), err
 		}
-		contents := map[string][]byte{}
-		todo := r.applicable(fixes, contents)
+		r.cleanStaleTemps(lint.Read)
+		todo := r.applicable(lint.Fixes, lint.Read)
 		if len(todo) == 0 {
 			r.res.Settled = true
 			return r.result(), nil
@@ -89,6 +116,6 @@ func Run(s Session) (Result, error) {
 			return r.result(), nil
 		}
 		r.res.Passes = pass
-		r.apply(todo, contents)
+		r.apply(todo, lint.Read)
 	}
 }

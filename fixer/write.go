@@ -1,6 +1,7 @@
 package fixer
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -18,58 +19,76 @@ type FileError struct {
 func (e *FileError) Error() string { return e.Path + ": " + e.Err.Error() }
 func (e *FileError) Unwrap() error { return e.Err }
 
+// errChanged is a file whose content is no longer what the lint read:
+// another --fix or an editor wrote it since. Edits computed on the old
+// bytes would land at the wrong offsets of the new ones (`|| 166` for
+// `|| 16`), so the file is not written.
+var errChanged = errors.New("it changed on disk since poollint read it; not writing it")
+
 // WriteFile replaces the file rel (app-relative, forward slashes) under
-// root with data, atomically: data goes to a temp file in the file's own
-// directory, which is then renamed over it, so a crash or a full disk
-// leaves the old file or the new one, never half of each. The file keeps
-// its mode and its UTF-8 byte order mark. It refuses, with a *FileError:
-// a path outside root, a symlink that resolves outside root (the target
-// belongs to something else, like a deploy's shared config), a file that
-// does not exist, and a read-only file (a rename would replace it even so,
-// and the user made it read-only for a reason).
-func WriteFile(root, rel string, data []byte) error {
-	s, err := stage(root, rel, data)
+// root with data, provided it still holds old (the bytes data was computed
+// from), atomically: data goes to a temp file in the file's own directory,
+// which is then renamed over it, so a crash or a full disk leaves the old
+// file or the new one, never half of each. The file keeps its owner,
+// group, mode (setuid and setgid too) and UTF-8 byte order mark. It
+// refuses, with a *FileError: a path outside root, a symlink that resolves
+// outside root (the target belongs to something else, like a deploy's
+// shared config), a file that does not exist, a read-only file (a rename
+// would replace it even so, and the user made it read-only for a reason),
+// a file with several hard links or whose owner or group the rewrite
+// could not keep (ownership_unix.go), and a file that no longer holds old
+// (errChanged).
+func WriteFile(root, rel string, old, data []byte) error {
+	s, err := stage(root, rel, old, data, nil)
 	if err != nil {
 		return err
 	}
-	return s.commit()
+	return s.commit(nil)
 }
 
 // staged is a rewrite whose new content is on disk, beside its target,
 // waiting to be renamed over it. Staging every file of a pass before
 // renaming any catches full disks and unwritable directories while
-// nothing has changed yet.
+// nothing has changed yet. In a Preview nothing is on disk: commit puts
+// the content in the overlay.
 type staged struct {
 	rel    string
 	target string // the real path: symlinks inside the app are written through
-	temp   string
+	temp   string // "" in a Preview
+	old    []byte // what the file held when the lint read it
 	data   []byte // what the file will hold
 }
 
 // stage writes data next to the file rel under root, checking first that
-// the file may be rewritten.
-func stage(root, rel string, data []byte) (*staged, error) {
+// the file may be rewritten and still holds old. With an overlay (a
+// Preview) it writes nothing, but refuses what --fix would refuse.
+func stage(root, rel string, old, data []byte, overlay Overlay) (*staged, error) {
 	target, info, err := writableTarget(root, rel)
 	if err != nil {
 		return nil, &FileError{Path: rel, Err: err}
 	}
-	old, err := os.ReadFile(target)
-	if err != nil {
-		return nil, &FileError{Path: rel, Err: err}
+	s := &staged{rel: rel, target: target, old: old, data: keepBOM(old, data)}
+	if err := s.unchanged(overlay); err != nil {
+		return nil, err
 	}
-	data = keepBOM(old, data)
+	if overlay != nil {
+		if err := dirWritable(filepath.Dir(target)); err != nil {
+			return nil, &FileError{Path: rel, Err: fmt.Errorf("cannot create a temporary file beside it: %w", err)}
+		}
+		return s, nil
+	}
 
-	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".poollint-*")
+	tmp, err := createTemp(target)
 	if err != nil {
 		return nil, &FileError{Path: rel, Err: fmt.Errorf("cannot create a temporary file beside it: %w", unwrapPath(err))}
 	}
-	s := &staged{rel: rel, target: target, temp: tmp.Name(), data: data}
-	_, err = tmp.Write(data)
+	s.temp = tmp.Name()
+	_, err = tmp.Write(s.data)
 	if err == nil {
 		err = tmp.Sync() // the rename must not land before the data does
 	}
 	if err == nil {
-		err = tmp.Chmod(info.Mode().Perm())
+		err = keepOwnerAndMode(tmp, info)
 	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
@@ -81,9 +100,37 @@ func stage(root, rel string, data []byte) (*staged, error) {
 	return s, nil
 }
 
-// commit renames the staged content over the file.
-func (s *staged) commit() error {
-	if err := os.Rename(s.temp, s.target); err != nil {
+// unchanged checks that the file still holds the bytes its fixes were
+// computed from, reading it again through a bounded read (in a Preview,
+// the overlay's content stands for a file an earlier pass changed).
+func (s *staged) unchanged(overlay Overlay) error {
+	cur, ok := overlay[s.target]
+	if !ok {
+		var err error
+		if cur, err = readBounded(s.target); err != nil {
+			return &FileError{Path: s.rel, Err: fmt.Errorf("%w (reading it again: %w)", errChanged, unwrapPath(err))}
+		}
+	}
+	if !bytes.Equal(cur, s.old) {
+		return &FileError{Path: s.rel, Err: errChanged}
+	}
+	return nil
+}
+
+// commit renames the staged content over the file, after checking one
+// last time that the file still holds what the fixes were computed from.
+// What is left is the window between that read and the rename (DESIGN.md):
+// a write landing in it is replaced by the fixed file.
+func (s *staged) commit(overlay Overlay) error {
+	if overlay != nil {
+		overlay[s.target] = s.data
+		return nil
+	}
+	if err := s.unchanged(nil); err != nil {
+		s.discard()
+		return err
+	}
+	if err := renameTemp(s.temp, s.target); err != nil {
 		s.discard()
 		return &FileError{Path: s.rel, Err: unwrapPath(err)}
 	}
@@ -91,7 +138,11 @@ func (s *staged) commit() error {
 }
 
 // discard removes the staged content; the file stays as it was.
-func (s *staged) discard() { _ = os.Remove(s.temp) }
+func (s *staged) discard() {
+	if s.temp != "" {
+		removeTemp(s.temp)
+	}
+}
 
 // writableTarget returns the real path of rel under root and its file
 // info, or why the fixer must not write it.
@@ -122,6 +173,9 @@ func writableTarget(root, rel string) (string, fs.FileInfo, error) {
 	// open catches the rest (another owner, ACLs), and writes nothing.
 	if info.Mode().Perm()&0o200 == 0 {
 		return "", nil, errors.New("the file is read-only; not changing it")
+	}
+	if err := keepable(info); err != nil {
+		return "", nil, err
 	}
 	f, err := os.OpenFile(target, os.O_WRONLY, 0)
 	if err != nil {

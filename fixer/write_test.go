@@ -54,7 +54,7 @@ func TestWriteFileKeepsMode(t *testing.T) {
 	if err := os.Chmod(p, 0o750); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteFile(root, "bin/start", []byte("#!/bin/sh\nexec bundle exec puma\n")); err != nil {
+	if err := WriteFile(root, "bin/start", []byte("#!/bin/sh\nexec puma\n"), []byte("#!/bin/sh\nexec bundle exec puma\n")); err != nil {
 		t.Fatal(err)
 	}
 	if got := readFile(t, p); got != "#!/bin/sh\nexec bundle exec puma\n" {
@@ -72,7 +72,7 @@ func TestWriteFileKeepsMode(t *testing.T) {
 
 func TestWriteFileKeepsBOM(t *testing.T) {
 	root := writeTree(t, map[string]string{"config/database.yml": "\uFEFFproduction:\r\n  pool: 5\r\n"})
-	if err := WriteFile(root, "config/database.yml", []byte("production:\r\n  pool: 10\r\n")); err != nil {
+	if err := WriteFile(root, "config/database.yml", []byte("\uFEFFproduction:\r\n  pool: 5\r\n"), []byte("production:\r\n  pool: 10\r\n")); err != nil {
 		t.Fatal(err)
 	}
 	if got := readFile(t, filepath.Join(root, "config", "database.yml")); got != "\uFEFFproduction:\r\n  pool: 10\r\n" {
@@ -87,7 +87,7 @@ func TestWriteFileRefusesReadOnly(t *testing.T) {
 	if err := os.Chmod(p, 0o444); err != nil {
 		t.Fatal(err)
 	}
-	err := WriteFile(root, "config/database.yml", []byte("production:\n  pool: 10\n"))
+	err := WriteFile(root, "config/database.yml", []byte(old), []byte("production:\n  pool: 10\n"))
 	var fe *FileError
 	if !errors.As(err, &fe) || fe.Path != "config/database.yml" || !strings.Contains(err.Error(), "config/database.yml: the file is read-only") {
 		t.Errorf("err = %v, want a FileError naming config/database.yml as read-only", err)
@@ -114,7 +114,7 @@ func TestWriteFileRefusesSymlinkOutOfRoot(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, rel := range []string{"config/database.yml", "shared/database.yml"} {
-		err := WriteFile(root, rel, []byte("production:\n  pool: 10\n"))
+		err := WriteFile(root, rel, []byte(shared), []byte("production:\n  pool: 10\n"))
 		if err == nil || !strings.Contains(err.Error(), rel+": it is a symlink to ") || !strings.Contains(err.Error(), "outside the app") {
 			t.Errorf("%s: err = %v, want a refusal to write through the symlink", rel, err)
 		}
@@ -131,7 +131,7 @@ func TestWriteFileThroughSymlinkInsideRoot(t *testing.T) {
 	if err := os.Symlink("database.production.yml", link); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteFile(root, "config/database.yml", []byte("pool: 10\n")); err != nil {
+	if err := WriteFile(root, "config/database.yml", []byte("pool: 5\n"), []byte("pool: 10\n")); err != nil {
 		t.Fatal(err)
 	}
 	if got := readFile(t, filepath.Join(root, "config", "database.production.yml")); got != "pool: 10\n" {
@@ -146,7 +146,7 @@ func TestWriteFileRefusesPathsOutsideRoot(t *testing.T) {
 	parent := writeTree(t, map[string]string{"app/Gemfile": "", "secret.yml": "x: 1\n"})
 	root := filepath.Join(parent, "app")
 	for _, rel := range []string{"../secret.yml", "/etc/passwd", "", "config/missing.yml"} {
-		if err := WriteFile(root, rel, []byte("x: 2\n")); err == nil {
+		if err := WriteFile(root, rel, []byte("x: 1\n"), []byte("x: 2\n")); err == nil {
 			t.Errorf("%q: written", rel)
 		}
 	}

@@ -48,6 +48,9 @@ type App struct {
 	fsys    *safefile.Root
 	refused map[string]bool
 
+	// overlay replaces files' content on disk (Options.Overlay).
+	overlay map[string][]byte
+
 	// Problems are files that could not be read or understood, and facts
 	// that had to be assumed; rules report them as config-unreadable.
 	Problems []Problem

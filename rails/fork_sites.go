@@ -126,7 +126,7 @@ func (a *App) forkSitesIn(rel string) []*ForkSite {
 		src = f.Src
 	} else {
 		var err error
-		if src, err = a.fsys.ReadFile(rel, MaxFileSize); err != nil {
+		if src, err = a.readThroughOverlay(rel); err != nil {
 			return nil
 		}
 	}

@@ -28,6 +28,11 @@ type Options struct {
 	// PgBouncer lists the PgBouncers declared in .poollint.yml
 	// (pgbouncer_decl.go).
 	PgBouncer []PgBouncerDecl
+
+	// Overlay is content to use instead of what a file holds on disk, by
+	// the file's real path (absolute, symlinks resolved): --diff lints the
+	// files as its earlier passes would have left them, writing nothing.
+	Overlay map[string][]byte
 }
 
 // DatabaseLimit is a declared database connection limit: a number, or a
@@ -67,6 +72,7 @@ func Load(root string, opts Options) (*App, error) {
 		Unicorns: map[string]*UnicornConfig{},
 		Sidekiqs: map[string]*SidekiqConfig{},
 		fsys:     fsys,
+		overlay:  opts.Overlay,
 	}
 	defer func() { a.fsys = nil }()
 	a.loadVersions()

@@ -56,7 +56,7 @@ func (a *App) load(rel string) (*parser.File, error) {
 	if a.fsys == nil {
 		return nil, errors.New("read after the app was loaded; not read")
 	}
-	src, err := a.fsys.ReadFile(rel, MaxFileSize)
+	src, err := a.readThroughOverlay(rel)
 	switch safefile.KindOf(err) {
 	case 0:
 	case safefile.Absent:
@@ -70,6 +70,26 @@ func (a *App) load(rel string) (*parser.File, error) {
 		return nil, err
 	}
 	return a.keep(rel, src)
+}
+
+// readThroughOverlay reads rel through the gate, then returns the
+// overlay's content instead when it has the file (Options.Overlay): the
+// gate still decides whether the file may be read at all.
+func (a *App) readThroughOverlay(rel string) ([]byte, error) {
+	src, err := a.fsys.ReadFile(rel, MaxFileSize)
+	if err != nil || len(a.overlay) == 0 {
+		return src, err
+	}
+	abs, aerr := filepath.Abs(filepath.Join(a.Root, filepath.FromSlash(rel)))
+	if aerr != nil {
+		return src, nil
+	}
+	if real, rerr := filepath.EvalSymlinks(abs); rerr == nil {
+		if over, ok := a.overlay[real]; ok {
+			return over, nil
+		}
+	}
+	return src, nil
 }
 
 // keep turns bytes read for rel into a File, refusing what is not text.

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
-	"strings"
 
 	"github.com/poollint/poollint/fixer"
 	"github.com/poollint/poollint/report"
@@ -13,7 +11,7 @@ import (
 )
 
 // runFix is a lint run with --fix or --diff: each app is fixed (or fixed in
-// a scratch copy, for --diff) in passes until nothing is left to fix, then
+// memory, for --diff) in passes until nothing is left to fix, then
 // --fix reports what remains as a lint would and --diff prints the
 // changes. Either ends with a "fixed N problems in M files, K remain"
 // line on stderr (for the text format), so the report on stdout stays
@@ -55,21 +53,27 @@ type fixing struct {
 	fixed      int      // problems fixed
 	files      int      // files changed
 	diffs      []string // --diff: one unified diff per changed file, in order
-	unwritable bool     // a file that needed a fix may not be written
+	unwritable bool     // a file that needed a fix may not be written, or kept changing
 }
 
 // check fixes the app at root and returns what remains in it: the report
 // of the last lint of the run, which saw the fixed files.
 func (f *fixing) check(root, display string) (report.App, error) {
 	var last report.App
-	lint := func(dir string) ([]fixer.Fix, error) {
-		app, diags, err := lintApp(f.cfg, dir, display)
+	lint := func(dir string, overlay fixer.Overlay) (fixer.Lint, error) {
+		cfg := f.cfg
+		cfg.overlay = overlay
+		app, diags, err := lintApp(cfg, dir, display)
 		if err != nil {
-			// --diff lints a scratch copy: name the user's files, not it.
-			return nil, errors.New(strings.ReplaceAll(err.Error(), dir, root))
+			return fixer.Lint{}, err
 		}
 		last = reportApp(app, diags)
-		return fixesOf(diags, f.cfg.unsafeFixes), nil
+		// The fixes' offsets are into these bytes, as the lint read them.
+		read := make(map[string][]byte, len(app.Files))
+		for rel, file := range app.Files {
+			read[rel] = file.Src
+		}
+		return fixer.Lint{Fixes: fixesOf(diags, f.cfg.unsafeFixes), Read: read}, nil
 	}
 	run := fixer.Run
 	if f.cfg.diff {
@@ -80,13 +84,20 @@ func (f *fixing) check(root, display string) (report.App, error) {
 		return report.App{}, err
 	}
 
+	for _, t := range res.StaleTemps {
+		what := "a temp file an interrupted --fix left; remove it"
+		if t.Removed {
+			what = "removed a temp file an interrupted --fix left"
+		}
+		fmt.Fprintf(f.stderr, "poollint: %s: %s\n", filePath(display, t.File), what)
+	}
 	f.fixed += res.Fixed
 	f.files += len(res.Changes)
 	for _, c := range res.Changes {
 		f.diffs = append(f.diffs, fixer.Diff(filepath.ToSlash(filePath(display, c.File)), c.Before, c.After))
 	}
 	for _, r := range res.Refused {
-		f.unwritable = f.unwritable || r.Kind == fixer.Unwritable
+		f.unwritable = f.unwritable || r.Kind == fixer.Unwritable || r.Kind == fixer.Changed
 		what := "not fixed"
 		if r.Label != "" {
 			what = r.Label + " not fixed"

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/poollint/poollint/budget"
+	"github.com/poollint/poollint/fixer"
 	"github.com/poollint/poollint/rules"
 )
 
@@ -33,6 +34,8 @@ type lintConfig struct {
 	fix         bool // apply the selected fixes
 	diff        bool // show them as a diff instead; wins over fix
 	unsafeFixes bool // select the unsafe fixes too
+
+	overlay fixer.Overlay // --diff's later passes: files as the earlier ones left them
 }
 
 // lintFlags declares the flags of a lint run, storing into cfg. The same

@@ -165,6 +165,7 @@ func loadApp(cfg lintConfig, root, display string) (*rails.App, *lintconfig.Conf
 	if cfg.maxConnections > 0 {
 		opts.Database = rails.DatabaseLimit{MaxConnections: cfg.maxConnections}
 	}
+	opts.Overlay = cfg.overlay
 	app, err := rails.Load(root, opts)
 	if err != nil {
 		return nil, nil, err
