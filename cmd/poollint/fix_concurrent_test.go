@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // concurrentCase has fixes in two files over several passes (a Procfile
@@ -113,5 +115,25 @@ func saveByRename(t *testing.T, p, content string) {
 	}
 	if err := os.Rename(tmp, p); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestDiffWritesNothing runs --diff on an app whose fixes take several
+// passes over two files and checks that nothing is written: not in the
+// app, and not in TMPDIR (it used to hold a copy of the whole app).
+func TestDiffWritesNothing(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	dir := copyCase(t, concurrentCase)
+	before := readTree(t, dir)
+	code, stdout, stderr := poollint(t, "--diff", "--no-color", dir)
+	if code != exitFindings || !strings.Contains(stdout, "+worker: DB_POOL=21 bundle exec sidekiq") || !strings.Contains(stdout, "+before_fork do") {
+		t.Errorf("--diff: exit %d, stdout\n%s\nstderr %s", code, stdout, stderr)
+	}
+	if diff := cmp.Diff(before, readTree(t, dir)); diff != "" {
+		t.Errorf("--diff changed the app (-before +after):\n%s", diff)
+	}
+	if entries, err := os.ReadDir(tmp); err != nil || len(entries) != 0 {
+		t.Errorf("TMPDIR holds %v (%v), want nothing", entries, err)
 	}
 }

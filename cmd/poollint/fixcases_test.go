@@ -105,8 +105,15 @@ func fixAgain(t *testing.T, dir string, mode fixMode) (code int, stdout, stderr 
 // returns the copy's path, which ends in name so that reports read alike.
 func copyCase(t *testing.T, name string) string {
 	t.Helper()
-	src := filepath.Join(testdataApps, name)
 	dst := filepath.Join(t.TempDir(), name)
+	copyCaseTo(t, name, dst)
+	return dst
+}
+
+// copyCaseTo copies testdata/apps/<name> to dst.
+func copyCaseTo(t *testing.T, name, dst string) {
+	t.Helper()
+	src := filepath.Join(testdataApps, name)
 	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -132,7 +139,6 @@ func copyCase(t *testing.T, name string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return dst
 }
 
 // readTree returns the regular files under dir by slash path; a missing

@@ -7,5 +7,6 @@ package main
 import "os"
 
 func main() {
+	removeTempsOnSignal()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
