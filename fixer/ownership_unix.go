@@ -5,13 +5,10 @@ package fixer
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"slices"
 	"syscall"
-
-	"github.com/poollint/poollint/rails"
 )
 
 // keepable refuses a file whose rewrite could not keep what it is: a new
@@ -84,32 +81,6 @@ func dirWritable(dir string) error {
 		return err
 	}
 	return nil
-}
-
-// readBounded reads the regular file at p, at most rails.MaxFileSize bytes,
-// without blocking on a FIFO swapped in since it was checked.
-// TODO(gate): read through the gate package's reader once it lands.
-func readBounded(p string) ([]byte, error) {
-	f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer func() { _ = f.Close() }()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !info.Mode().IsRegular() {
-		return nil, errors.New("no longer a regular file")
-	}
-	src, err := io.ReadAll(io.LimitReader(f, rails.MaxFileSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(src) > rails.MaxFileSize {
-		return nil, fmt.Errorf("over the %d-byte cap for a config file", rails.MaxFileSize)
-	}
-	return src, nil
 }
 
 // processAlive reports whether a process with the ID pid exists (one of
