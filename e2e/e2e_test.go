@@ -15,8 +15,11 @@ import (
 	"time"
 )
 
-// scenarioBudget bounds one scenario: lint, both runs and the fix.
-const scenarioBudget = 60 * time.Second
+// scenarioBudget bounds one scenario: lint, both runs and the fix. It is a
+// hang guard, not a performance target: on an idle machine a scenario takes
+// about 30 s, but on a loaded one (two cores shared with parallel builds)
+// three Puma dynos booting Rails took 42 s before their first request.
+const scenarioBudget = 180 * time.Second
 
 // stack is what the scenarios share: the servers and the poollint binary.
 type stack struct {
