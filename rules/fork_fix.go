@@ -23,42 +23,6 @@ const (
 	reconnectStatement  = "ActiveRecord::Base.establish_connection if defined?(ActiveRecord::Base)"
 )
 
-// forkUnsafeRails reports whether the app runs an Active Record that
-// does not handle forks by itself (< 5.2, facts 2.1/2.2), and its version.
-// With no Rails locked (or no lockfile: the newest is assumed) the answer
-// is no.
-func forkUnsafeRails(app *rails.App) (string, bool) {
-	ver := app.Versions.Rails()
-	if ver == "" {
-		return "", false
-	}
-	return ver, parser.CompareVersions(ver, "5.2.0") < 0
-}
-
-// reconnectSeverity is error where a forked child keeps the parent's pool
-// (Rails < 4.0) and warning from 4.0, where the child re-creates the pool
-// from the parent's settings by itself (facts 2.1).
-func reconnectSeverity(railsVersion string) Severity {
-	if parser.CompareVersions(railsVersion, "4.0.0") < 0 {
-		return Error
-	}
-	return Warning
-}
-
-// reconnectConsequence says what a missing establish_connection does on
-// this version.
-func reconnectConsequence(railsVersion string) string {
-	if parser.CompareVersions(railsVersion, "4.0.0") < 0 {
-		return "Rails " + railsVersion + " does not notice the fork, so every worker keeps using the connection pool it inherited from the master"
-	}
-	return "Rails " + railsVersion + " re-creates the pool in a forked worker by itself from the master's settings, but the guidance for Rails < 5.2 is to re-establish it explicitly here"
-}
-
-// disconnectConsequence is what sharing the master's connection does.
-func disconnectConsequence(railsVersion string) string {
-	return "on Rails " + railsVersion + " every worker inherits the master's database connection, so queries from different workers share one socket (mixed-up results, then PG::ConnectionBad once a worker exits)"
-}
-
 // reconnectFixSafe: before Rails 4.1 a bare establish_connection re-reads
 // database.yml only, dropping a pool an initializer set by hand (seeds
 // 001/003 duplicate the initializer there instead), so the fix is unsafe.

@@ -170,6 +170,8 @@ func fixedText(t *testing.T, lock map[string]string, file, src, rule string) str
 var (
 	unicornLock = map[string]string{"activerecord": "4.2.11", "rails": "4.2.11", "unicorn": "5.4.1"}
 	pumaLock    = map[string]string{"activerecord": "5.0.7.2", "rails": "5.0.7.2", "puma": "3.12.6"}
+	// A worker re-establishes nothing by itself only before Rails 4.0.
+	unicornRails32Lock = map[string]string{"activerecord": "3.2.22.5", "rails": "3.2.22.5", "unicorn": "5.4.1"}
 )
 
 func TestForkFixText(t *testing.T) {
@@ -185,12 +187,12 @@ func TestForkFixText(t *testing.T) {
 			want: "worker_processes 3\npreload_app true\n\nbefore_fork do |server, worker|\n  ActiveRecord::Base.connection_pool.disconnect! if defined?(ActiveRecord::Base)\nend\ntimeout 15\n",
 		},
 		{
-			name: "new after_fork at the end", lock: unicornLock, file: "config/unicorn.rb", rule: "unicorn-missing-reconnect",
+			name: "new after_fork at the end", lock: unicornRails32Lock, file: "config/unicorn.rb", rule: "unicorn-missing-reconnect",
 			src:  "preload_app true\ntimeout 15",
 			want: "preload_app true\ntimeout 15\n\nafter_fork do |server, worker|\n  ActiveRecord::Base.establish_connection if defined?(ActiveRecord::Base)\nend\n",
 		},
 		{
-			name: "after_fork goes after before_fork", lock: unicornLock, file: "config/unicorn.rb", rule: "unicorn-missing-reconnect",
+			name: "after_fork goes after before_fork", lock: unicornRails32Lock, file: "config/unicorn.rb", rule: "unicorn-missing-reconnect",
 			src:  "preload_app true\nbefore_fork do |s, w|\n  ActiveRecord::Base.connection.disconnect!\nend\ntimeout 15\n",
 			want: "preload_app true\nbefore_fork do |s, w|\n  ActiveRecord::Base.connection.disconnect!\nend\n\nafter_fork do |server, worker|\n  ActiveRecord::Base.establish_connection if defined?(ActiveRecord::Base)\nend\ntimeout 15\n",
 		},
@@ -217,8 +219,8 @@ func TestForkFixText(t *testing.T) {
 		{
 			name: "Puma 7 names the hook before_worker_boot", lock: map[string]string{"activerecord": "5.1.7", "rails": "5.1.7", "puma": "7.1.0"},
 			file: "config/puma.rb", rule: "puma-missing-reconnect",
-			src:  "workers 2\n",
-			want: "workers 2\n\nbefore_worker_boot do\n  ActiveRecord::Base.establish_connection if defined?(ActiveRecord::Base)\nend\n",
+			src:  "workers 2\nbefore_fork do\n  ActiveRecord::Base.remove_connection\nend\n",
+			want: "workers 2\nbefore_fork do\n  ActiveRecord::Base.remove_connection\nend\n\nbefore_worker_boot do\n  ActiveRecord::Base.establish_connection if defined?(ActiveRecord::Base)\nend\n",
 		},
 		{
 			name: "redundant hook removed whole", lock: map[string]string{"activerecord": "6.1.7", "rails": "6.1.7", "unicorn": "6.1.0"},
@@ -251,6 +253,8 @@ func TestForkFixText(t *testing.T) {
 
 // TestReconnectFixSafety: before Rails 4.1 a bare establish_connection
 // drops a pool an initializer set, so the fix is offered as unsafe only.
+// The before_fork removes the connection, so the worker must re-establish
+// it on every version before 5.2 (an error each time).
 func TestReconnectFixSafety(t *testing.T) {
 	for _, tc := range []struct {
 		rails string
@@ -260,7 +264,7 @@ func TestReconnectFixSafety(t *testing.T) {
 		for rel, content := range map[string]string{
 			"Gemfile":           "gem 'rails'\n",
 			"Gemfile.lock":      "GEM\n  remote: https://rubygems.org/\n  specs:\n    activerecord (" + tc.rails + ")\n    unicorn (5.4.1)\n\nPLATFORMS\n  ruby\n\nDEPENDENCIES\n  unicorn\n",
-			"config/unicorn.rb": "preload_app true\n",
+			"config/unicorn.rb": "preload_app true\nbefore_fork do |s, w|\n  ActiveRecord::Base.remove_connection\nend\n",
 		} {
 			p := filepath.Join(root, filepath.FromSlash(rel))
 			_ = os.MkdirAll(filepath.Dir(p), 0o755)
@@ -275,12 +279,8 @@ func TestReconnectFixSafety(t *testing.T) {
 		if ds[0].Fix.Safe != tc.safe {
 			t.Errorf("Rails %s: fix safe = %v, want %v", tc.rails, ds[0].Fix.Safe, tc.safe)
 		}
-		wantSev := rules.Warning
-		if strings.HasPrefix(tc.rails, "3.") {
-			wantSev = rules.Error
-		}
-		if ds[0].Severity != wantSev {
-			t.Errorf("Rails %s: severity %s, want %s", tc.rails, ds[0].Severity, wantSev)
+		if ds[0].Severity != rules.Error {
+			t.Errorf("Rails %s: severity %s, want error", tc.rails, ds[0].Severity)
 		}
 	}
 }

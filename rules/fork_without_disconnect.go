@@ -10,10 +10,10 @@ func forkWithoutDisconnect() *Rule {
 	return &Rule{
 		ID:       "fork-without-disconnect",
 		Severity: Warning,
-		Summary:  "app code forks with Active Record loaded and no disconnect before the fork (Rails < 5.2)",
+		Summary:  "app code forks with Active Record loaded and no disconnect before the fork (warning on Rails < 4.0, info on 4.0–5.1)",
 		Check: func(app *rails.App) []Diagnostic {
-			ver, unsafe := forkUnsafeRails(app)
-			if !unsafe {
+			ff := forkBehaviour(app, app.RailsEnv)
+			if ff.Mode == forkHandled {
 				return nil
 			}
 			var out []Diagnostic
@@ -22,10 +22,10 @@ func forkWithoutDisconnect() *Rule {
 					continue
 				}
 				out = append(out, Diagnostic{
-					Severity: Warning,
+					Severity: ff.disconnectSeverity(Warning),
 					Span:     s.Span,
-					Message: fmt.Sprintf("forking with %s while Active Record is loaded and no ActiveRecord::Base.connection_pool.disconnect! before it: on Rails %s the child inherits the parent's database connection and both use one socket; disconnect in the parent before forking and call ActiveRecord::Base.establish_connection in the child",
-						s.What, ver),
+					Message: fmt.Sprintf("forking with %s while Active Record is loaded and no ActiveRecord::Base.connection_pool.disconnect! before it: %s",
+						s.What, ff.forkSiteConsequence()),
 				})
 			}
 			return out

@@ -12,33 +12,34 @@ func pumaMissingDisconnect() *Rule {
 		ID:       "puma-missing-disconnect",
 		Severity: Error,
 		Fixable:  "safe",
-		Summary:  "Puma forks preloaded workers and no before_fork disconnects Active Record (Rails < 5.2)",
+		Summary:  "Puma forks preloaded workers and no before_fork disconnects Active Record (error on Rails < 4.0, info on 4.0–5.1)",
 		Check: func(app *rails.App) []Diagnostic {
-			ver, unsafe := forkUnsafeRails(app)
-			if !unsafe {
-				return nil
-			}
 			var out []Diagnostic
 			for _, p := range app.ProcessesOf(rails.PumaProcess) {
+				ff := forkBehaviour(app, p.RailsEnv())
+				if ff.Mode == forkHandled {
+					continue
+				}
 				f := app.PumaForkOf(p)
 				hooks, ok := pumaHooks(f, "before_fork")
 				if !ok {
 					continue
 				}
-				if anyHook(hooks, (*rails.Hook).Disconnects) {
+				if anyHook(hooks, ff.disconnectedBy) {
 					continue
 				}
+				does, doesNot, stmt := ff.disconnectWords()
 				existing := lastHook(hooks)
 				d := Diagnostic{
-					Severity: Error,
+					Severity: ff.disconnectSeverity(Error),
 					Span:     pumaHookLocation(app, p, f, existing),
 					Message: fmt.Sprintf("Puma forks %s from a master that preloaded the app (%s) and %s: %s%s",
-						workersPhrase(f.Workers), f.Preload.Source, pumaMissingPhrase(f, existing, "before_fork", "disconnects Active Record", "disconnect Active Record"),
-						disconnectConsequence(ver), assumptions(f.Workers.Unset, f.Preload.Unset, p.Unset)),
+						workersPhrase(f.Workers), f.Preload.Source, pumaMissingPhrase(f, existing, "before_fork", does, doesNot),
+						ff.disconnectConsequence(), assumptions(f.Workers.Unset, f.Preload.Unset, p.Unset)),
 					Related: pumaRelated(f),
 				}
 				if f.Config != nil {
-					d.Fix = hookFix(f.Config.File, existing, pumaAnchor(f), "before_fork", "", disconnectStatement, "disconnects Active Record", true)
+					d.Fix = hookFix(f.Config.File, existing, pumaAnchor(f), "before_fork", "", stmt, "disconnects Active Record", true)
 				}
 				out = append(out, d)
 			}

@@ -24,8 +24,8 @@ func redundantForkHook() *Rule {
 		Fixable:  "unsafe",
 		Summary:  "a fork hook disconnects or re-establishes Active Record, which Rails 5.2+ does by itself",
 		Check: func(app *rails.App) []Diagnostic {
-			if !app.Versions.RailsAtLeast("5.2.0") {
-				return nil
+			if !app.Versions.RailsAtLeast("5.2.0") || octopusPoolsOutsideRails(app, app.RailsEnv) {
+				return nil // Octopus' own pools are not discarded on fork
 			}
 			var out []Diagnostic
 			for _, h := range serverForkHooks(app) {

@@ -15,27 +15,28 @@ func unicornMissingDisconnect() *Rule {
 		ID:       "unicorn-missing-disconnect",
 		Severity: Error,
 		Fixable:  "safe",
-		Summary:  "Unicorn preloads the app and no before_fork disconnects Active Record (Rails < 5.2)",
+		Summary:  "Unicorn preloads the app and no before_fork disconnects Active Record (error on Rails < 4.0, info on 4.0–5.1)",
 		Check: func(app *rails.App) []Diagnostic {
-			ver, unsafe := forkUnsafeRails(app)
-			if !unsafe {
-				return nil
-			}
 			var out []Diagnostic
 			for _, p := range app.ProcessesOf(rails.UnicornProcess) {
-				f := app.UnicornForkOf(p)
-				hook, ok := unicornHook(f, "before_fork")
-				if !ok || (hook != nil && hook.Disconnects()) {
+				ff := forkBehaviour(app, p.RailsEnv())
+				if ff.Mode == forkHandled {
 					continue
 				}
+				f := app.UnicornForkOf(p)
+				hook, ok := unicornHook(f, "before_fork")
+				if !ok || (hook != nil && ff.disconnectedBy(hook)) {
+					continue
+				}
+				does, doesNot, stmt := ff.disconnectWords()
 				d := Diagnostic{
-					Severity: Error,
+					Severity: ff.disconnectSeverity(Error),
 					Span:     unicornHookLocation(app, f, hook),
 					Message: fmt.Sprintf("Unicorn forks its workers from a master that preloaded the app (%s) and %s: %s",
-						f.Preload.Source, missingPhrase(hook, "before_fork", "disconnects Active Record", "disconnect Active Record"),
-						disconnectConsequence(ver)),
+						f.Preload.Source, missingPhrase(hook, "before_fork", does, doesNot),
+						ff.disconnectConsequence()),
 					Related: unicornRelated(f),
-					Fix:     hookFix(f.Config.File, hook, f.Preload.Span, "before_fork", unicornHookParams, disconnectStatement, "disconnects Active Record", true),
+					Fix:     hookFix(f.Config.File, hook, f.Preload.Span, "before_fork", unicornHookParams, stmt, "disconnects Active Record", true),
 				}
 				out = append(out, d)
 			}

@@ -5,7 +5,3 @@ before_fork do
   Rails.logger.info "forking"
   ActiveRecord::Base.connection_pool.disconnect! if defined?(ActiveRecord::Base)
 end
-
-on_worker_boot do
-  ActiveRecord::Base.establish_connection if defined?(ActiveRecord::Base)
-end

@@ -4,7 +4,3 @@ workers 2
 before_fork do
   ActiveRecord::Base.connection_pool.disconnect! if defined?(ActiveRecord::Base)
 end
-
-before_worker_boot do
-  ActiveRecord::Base.establish_connection if defined?(ActiveRecord::Base)
-end

@@ -6,10 +6,6 @@ before_fork do |server, worker|
   ActiveRecord::Base.connection_pool.disconnect! if defined?(ActiveRecord::Base)
 end
 
-after_fork do |server, worker|
-  ActiveRecord::Base.establish_connection if defined?(ActiveRecord::Base)
-end
-
 # after_fork do |server, worker|
 #   defined?(ActiveRecord::Base) and ActiveRecord::Base.establish_connection
 # end

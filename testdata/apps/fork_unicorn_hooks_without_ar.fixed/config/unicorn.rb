@@ -14,5 +14,4 @@ after_fork do |server, worker|
   Signal.trap 'TERM' do
     puts 'Unicorn worker intercepting TERM and doing nothing. Wait for master to send QUIT'
   end
-  ActiveRecord::Base.establish_connection if defined?(ActiveRecord::Base)
 end

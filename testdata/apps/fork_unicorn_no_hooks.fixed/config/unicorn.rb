@@ -9,7 +9,3 @@ end
 before_exec do |server|
   ENV["BUNDLE_GEMFILE"] = File.expand_path("../Gemfile", __dir__)
 end
-
-after_fork do |server, worker|
-  ActiveRecord::Base.establish_connection if defined?(ActiveRecord::Base)
-end

@@ -1,0 +1,12 @@
+threads 5, 5
+workers 2
+preload_app!
+
+before_fork do
+  # ActiveRecord::Base.connection_pool.disconnect! would be the same
+  ActiveRecord::Base.clear_all_connections!
+end
+
+on_worker_boot do
+  ActiveRecord::Base.establish_connection
+end

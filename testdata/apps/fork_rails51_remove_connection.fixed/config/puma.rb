@@ -1,0 +1,11 @@
+threads 5, 5
+workers 2
+preload_app!
+
+before_fork do
+  ActiveRecord::Base.remove_connection
+end
+
+on_worker_boot do
+  ActiveRecord::Base.establish_connection if defined?(ActiveRecord::Base)
+end

@@ -1,0 +1,10 @@
+worker_processes 3
+preload_app true
+
+before_fork do |server, worker|
+  ActiveRecord::Base.connection_pool.disconnect! if defined?(ActiveRecord::Base)
+end
+
+after_fork do |server, worker|
+  ActiveRecord::Base.establish_connection
+end
