@@ -15,6 +15,7 @@ type Guarded struct {
 	Call  parser.Call
 	Span  parser.Span // the whole call
 	Conds []*Value    // every one must be truthy
+	keys  []condKey   // what each of Conds tests, for enumeration (guarded_variants.go)
 }
 
 // Applies reports whether the call runs in env. A condition poollint
@@ -29,14 +30,11 @@ func (g *Guarded) Applies(env Env) bool {
 }
 
 // lastApplying returns the call that wins in env: the DSL keeps the last.
+// When conditions poollint cannot decide choose between calls, it is the
+// worst case among them, the largest value (guarded_variants.go): `if
+// n.positive? then workers n else workers 0 end` is not 0 workers.
 func lastApplying(gs []*Guarded, env Env) *Guarded {
-	var last *Guarded
-	for _, g := range gs {
-		if g.Applies(env) {
-			last = g
-		}
-	}
-	return last
+	return worstByValue(Variants(gs, env), env).Call
 }
 
 // guardedCalls reads every top-level call of the given names, with value
@@ -44,7 +42,7 @@ func lastApplying(gs []*Guarded, env Env) *Guarded {
 func guardedCalls(r *parser.RubyFile, arg func(parser.Call) *Value, names ...string) []*Guarded {
 	var out []*Guarded
 	for _, c := range r.TopLevelCalls(names...) {
-		g := &Guarded{Call: c, Span: r.Span(c.Node), Conds: conditionsOf(r, c.Node)}
+		g := &Guarded{Call: c, Span: r.Span(c.Node), Conds: conditionsOf(r, c.Node), keys: conditionKeysOf(r, c.Node)}
 		if arg != nil {
 			g.Value = arg(c)
 		}

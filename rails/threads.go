@@ -79,17 +79,47 @@ func (a *App) pumaBaseThreads(p *Process, env Env) Threads {
 		return threadsFrom(p.ThreadsFlag, env, "-t on the Procfile line")
 	}
 	if pc := a.PumaConfigOf(p); pc != nil {
-		g := lastApplying(pc.Threads, env)
-		if pc.Delegated != "" && (g == nil || g.Span.Start.Offset < pc.DelegatedSpan.Start.Offset) {
-			// GovukPuma.configure_rails(self) sets threads from its own
-			// defaults (RAILS_MAX_THREADS there): neither Puma's default
-			// nor an earlier threads call is what runs.
-			return Threads{Reason: "the config delegates to " + pc.Delegated, Span: pc.DelegatedSpan, Source: pc.Delegated + " in " + pc.File.Path}
+		// Each call that can win under the conditions poollint cannot
+		// decide, and the default when none applies: the worst case
+		// counts, naming what it assumed (guarded_variants.go).
+		var worst Threads
+		for i, v := range Variants(pc.Threads, env) {
+			var t Threads
+			switch g := v.Call; {
+			case pc.Delegated != "" && (g == nil || g.Span.Start.Offset < pc.DelegatedSpan.Start.Offset):
+				// GovukPuma.configure_rails(self) sets threads from its own
+				// defaults (RAILS_MAX_THREADS there): neither Puma's default
+				// nor an earlier threads call is what runs.
+				t = Threads{Reason: "the config delegates to " + pc.Delegated, Span: pc.DelegatedSpan, Source: pc.Delegated + " in " + pc.File.Path}
+			case g != nil:
+				t = threadsFrom(g.Value, env, "threads in "+pc.File.Path)
+			default:
+				t = a.pumaThreadsWithoutConfig(p, env)
+			}
+			if v.When != "" {
+				t.Source += " " + v.When
+			}
+			if i == 0 || worseThreads(t, worst) {
+				worst = t
+			}
 		}
-		if g != nil {
-			return threadsFrom(g.Value, env, "threads in "+pc.File.Path)
-		}
+		return worst
 	}
+	return a.pumaThreadsWithoutConfig(p, env)
+}
+
+// worseThreads reports whether t is a worse case than than u: a known
+// count beats an unknown one, then the larger count wins.
+func worseThreads(t, u Threads) bool {
+	if t.Known != u.Known {
+		return t.Known
+	}
+	return t.Known && t.Max > u.Max
+}
+
+// pumaThreadsWithoutConfig is T when no threads call applies: Puma's
+// environment variables (5.0+), else its default.
+func (a *App) pumaThreadsWithoutConfig(p *Process, env Env) Threads {
 	puma5 := a.Versions.AtLeast("puma", "5.0.0")
 	if puma5 {
 		for _, name := range []string{"PUMA_MAX_THREADS", "MAX_THREADS"} {

@@ -175,6 +175,11 @@ func (b rubyValues) buildCall(n *sitter.Node, depth int) *Value {
 		method = b.r.Text(m)
 	}
 	args := callArgs(n)
+	if recv != nil && len(args) == 0 && n.ChildByFieldName("block") == nil {
+		if v, ok := b.buildPredicate(n, recv, method, depth); ok {
+			return v
+		}
+	}
 	switch {
 	case recv != nil && (b.r.Text(recv) == "ENV" || b.r.Text(recv) == "::ENV") && method == "fetch":
 		return b.buildFetch(n, args, depth)
@@ -255,6 +260,16 @@ func (b rubyValues) buildBinary(n *sitter.Node, depth int) *Value {
 		o = OpGt
 	case "<":
 		return b.node(OpGt, n, b.build(right, depth+1), b.build(left, depth+1))
+	case ">=", "<=":
+		// a >= b is !(b > a) on integers; a comparison that cannot be
+		// evaluated stays unknown through the negation.
+		l, r := b.build(left, depth+1), b.build(right, depth+1)
+		if b.r.Text(op) == "<=" {
+			l, r = r, l
+		}
+		v := Not(b.node(OpGt, n, r, l))
+		v.Span, v.Text = b.r.Span(n), b.r.Text(n)
+		return v
 	default:
 		return b.unknown(n, "")
 	}

@@ -1,0 +1,1 @@
+threads 2, 2 if File.exist?("/etc/small-box")
