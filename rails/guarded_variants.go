@@ -183,7 +183,7 @@ func worstByValue(vs []Variant, env Env) Variant {
 				}
 			}
 		}
-		if rank > bestRank || (rank == bestRank && rank == 2 && n > bestN) {
+		if rank > bestRank || (rank == 2 && bestRank == 2 && n > bestN) {
 			best, bestRank, bestN = v, rank, n
 		}
 	}
