@@ -82,12 +82,14 @@ func githubPosition(d rules.Diagnostic) []string {
 
 // escapeData escapes a command's message as @actions/core does
 // (toMessage/escapeData): the runner reads one line and unescapes these.
+// Other control characters (ESC, C1, bidi controls) become U+FFFD: the
+// command is also a line of the CI log, where they would act.
 func escapeData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(printableKeepingLines(s))
 }
 
 // escapeProperty escapes a property value as @actions/core does
 // (escapeProperty): also ':' and ',', which would end the value.
 func escapeProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(printableKeepingLines(s))
 }

@@ -1,37 +1,27 @@
 package report
 
 import (
-	"regexp"
-	"strings"
-
+	"github.com/poollint/poollint/parser"
+	"github.com/poollint/poollint/redact"
 	"github.com/poollint/poollint/rules"
 )
 
-// A password in a URL's userinfo (postgres://user:PASSWORD@host) and a
-// YAML `password:` value are never printed: reports end up in CI logs,
-// pull-request annotations and code-scanning alerts.
-var (
-	urlPassword  = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://[^:/@\s"'` + "`" + `]*:)([^@\s"'` + "`" + `]+)(@)`)
-	yamlPassword = regexp.MustCompile(`^(\s*-?\s*["']?password["']?\s*:\s*)(.+?)(\s+#.*)?$`)
-)
+// MaskSecrets masks the secrets of a message (redact.Text): reports end
+// up in CI logs, pull-request annotations and code-scanning alerts.
+func MaskSecrets(s string) string { return redact.Text(s) }
 
-// MaskSecrets replaces URL passwords in s with "****".
-func MaskSecrets(s string) string {
-	return urlPassword.ReplaceAllString(s, "${1}****${3}")
-}
+// maskWindow is how many lines above a quoted line are read to know
+// whether it continues a secret (`password: |` and the lines below it).
+const maskWindow = 64
 
-// maskLine masks the secrets of a source line with as many '*' as they
-// have bytes, so the columns of the underline below stay true. An ERB
-// expression (`password: <%= ENV["X"] %>`) names no secret and is kept.
-func maskLine(line string) string {
-	line = urlPassword.ReplaceAllStringFunc(line, func(m string) string {
-		parts := urlPassword.FindStringSubmatch(m)
-		return parts[1] + strings.Repeat("*", len(parts[2])) + parts[3]
-	})
-	if parts := yamlPassword.FindStringSubmatch(line); parts != nil && !strings.Contains(parts[2], "<%") {
-		line = parts[1] + strings.Repeat("*", len(parts[2])) + parts[3]
+// maskedLine is line n of f with its secrets masked one '*' per byte
+// (redact.Source), so the columns of the underline stay true.
+func maskedLine(f *parser.File, n int) string {
+	var l redact.Lines
+	for i := max(1, n-maskWindow); i < n; i++ {
+		l.Line(f.LineText(i))
 	}
-	return line
+	return l.Line(f.LineText(n))
 }
 
 // MaskDiagnostics masks the secrets of every message a diagnostic carries.

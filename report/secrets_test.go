@@ -29,9 +29,15 @@ func TestMaskSecrets(t *testing.T) {
 		{"  pool: 5", "  pool: 5"},
 	}
 	for _, tt := range lines {
-		if got := maskLine(tt.in); got != tt.want {
-			t.Errorf("maskLine(%q) = %q, want %q", tt.in, got, tt.want)
+		f := parser.NewFile("x.yml", "", []byte("production:\n"+tt.in+"\n"))
+		if got := maskedLine(f, 2); got != tt.want {
+			t.Errorf("maskedLine(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+	// A line continuing a secret from the lines above is masked too.
+	f := parser.NewFile("x.yml", "", []byte("production:\n  password: |\n    hunter2\n  pool: 5\n"))
+	if got := maskedLine(f, 3); got != "    *******" {
+		t.Errorf("the block scalar's line: %q", got)
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/poollint/poollint/parser"
@@ -92,7 +91,7 @@ func (t *textWriter) diagnostic(app App, d rules.Diagnostic) {
 // location names a span as path:line:col, or just the path when the span
 // points at a whole file.
 func location(app App, s parser.Span) string {
-	loc := app.path(s.File)
+	loc := EscapePath(app.path(s.File))
 	if s.Start.Line > 0 {
 		loc += fmt.Sprintf(":%d:%d", s.Start.Line, s.Start.Col)
 	}
@@ -113,7 +112,7 @@ func quote(f *parser.File, span parser.Span) (snippet, bool) {
 	if f == nil || line < 1 || line > f.Lines.LineCount() {
 		return snippet{}, false
 	}
-	text := maskLine(f.LineText(line))
+	text := maskedLine(f, line)
 	endCol := span.Start.Col // zero-width unless the end says otherwise
 	switch {
 	case span.End.Line > line:
@@ -121,7 +120,39 @@ func quote(f *parser.File, span parser.Span) (snippet, bool) {
 	case span.End.Line == line:
 		endCol = span.End.Col
 	}
-	return layout(text, span.Start.Col, endCol), true
+	text, startCol, endCol := clip(text, span.Start.Col, endCol)
+	return layout(text, startCol, endCol), true
+}
+
+// maxSnippet bounds a quoted line (in bytes): a finding on a minified
+// 500 KB line prints the part around it, not the whole line.
+const maxSnippet = 200
+
+// clip cuts a line longer than maxSnippet to the window that starts a
+// little before the 1-based byte column startCol, marks each cut with
+// "…", and moves the columns to match. The cuts fall on rune starts.
+func clip(line string, startCol, endCol int) (string, int, int) {
+	if len(line) <= maxSnippet {
+		return line, startCol, endCol
+	}
+	const ellipsis = "…"
+	from := max(0, min(startCol-1, len(line))-maxSnippet/4)
+	for from > 0 && !utf8.RuneStart(line[from]) {
+		from--
+	}
+	to := min(len(line), from+maxSnippet)
+	for to < len(line) && !utf8.RuneStart(line[to]) {
+		to++
+	}
+	out, shift := line[from:to], -from
+	if from > 0 {
+		out, shift = ellipsis+out, shift+len(ellipsis)
+	}
+	if to < len(line) {
+		out += ellipsis
+	}
+	endCol = min(endCol+shift, to+shift+1) // an underline past the window stops at its end
+	return out, startCol + shift, endCol
 }
 
 // layout expands the tabs of a source line and measures where the 1-based
@@ -171,10 +202,11 @@ func printable(s string) string {
 	}, s)
 }
 
-// printableRune replaces control characters and bytes that are not UTF-8
+// printableRune replaces control characters (C0, C1, DEL, bidi controls,
+// line separators: unsafeRune) and bytes that are not UTF-8
 // (a RuneError of size 1) by U+FFFD, one screen column like the original.
 func printableRune(r rune, size int) rune {
-	if unicode.IsControl(r) || (r == utf8.RuneError && size == 1) {
+	if unsafeRune(r) || (r == utf8.RuneError && size == 1) {
 		return utf8.RuneError
 	}
 	return r

@@ -1,0 +1,90 @@
+package report
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/poollint/poollint/parser"
+	"github.com/poollint/poollint/rules"
+)
+
+func TestEscapePath(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"app/config/database.yml", "app/config/database.yml"},
+		{"app/é/ok.yml", "app/é/ok.yml"},
+		{"x\n::error file=F.rb,line=1::forged/config/database.yml", `x\n::error file=F.rb,line=1::forged/config/database.yml`},
+		{"a\x1b]0;title\x07b", `a\x1b]0;title\x07b`},
+		{"a\rb\tc\x7fd", `a\rb\tc\x7fd`},
+		{"c1\u0085\u009bx", `c1\u0085\u009bx`},
+		{"bidi\u202eevil\u2066", `bidi\u202eevil\u2066`},
+		{"sep\u2028x", `sep\u2028x`},
+		{"bad\xffbyte", `bad\xffbyte`},
+		{`back\slash`, `back\\slash`},
+	}
+	for _, tt := range tests {
+		got := EscapePath(tt.in)
+		if got != tt.want {
+			t.Errorf("EscapePath(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if !utf8.ValidString(got) || strings.ContainsFunc(got, unsafeRune) {
+			t.Errorf("EscapePath(%q) = %q still holds an unsafe rune", tt.in, got)
+		}
+	}
+}
+
+// hostileApp is an app whose directory name, file content and message
+// carry every kind of control sequence.
+func hostileApp(t *testing.T) App {
+	f := file("config/database.yml", "pool: \x1b]0;pwned\x07 \u202e5\u0085\n")
+	return App{Display: "x\n::error file=F.rb,line=1::forged\x1b[2J\u009b", Files: map[string]*parser.File{f.Path: f}, Diagnostics: []rules.Diagnostic{{
+		Rule: "r", Severity: rules.Error, Span: spanOf(t, f, "5", 0), Message: "bad\r\n::warning::x \x1b[31m\u2028",
+		Related: []rules.Related{{Span: spanOf(t, f, "pool", 0), Message: "note\n::error::y"}},
+	}}}
+}
+
+func TestTextCannotBeForged(t *testing.T) {
+	got := text(t, []App{hostileApp(t)}, Options{})
+	for _, line := range strings.Split(got, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "::") {
+			t.Errorf("a line starts a workflow command: %q", line)
+		}
+	}
+	if strings.ContainsFunc(got, func(r rune) bool { return r != '\n' && unsafeRune(r) }) {
+		t.Errorf("an unsafe rune reached the text report:\n%q", got)
+	}
+	if !strings.Contains(got, `x\n::error file=F.rb,line=1::forged\x1b[2J\u009b/config/database.yml:1:`) {
+		t.Errorf("the path is not escaped on its line:\n%s", got)
+	}
+}
+
+func TestGitHubCannotBeForged(t *testing.T) {
+	var buf bytes.Buffer
+	if err := GitHub(&buf, []App{hostileApp(t)}); err != nil {
+		t.Fatal(err)
+	}
+	got := buf.String()
+	lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
+	if len(lines) != 1 || strings.ContainsAny(got, "\x1b\r\u0085\u009b\u202e\u2028") {
+		t.Errorf("GitHub output not one clean command per finding:\n%q", got)
+	}
+}
+
+func TestLongLineSnippetIsBounded(t *testing.T) {
+	long := strings.Repeat("a: 1, ", 100000) + "pool: 5, " + strings.Repeat("b: 2, ", 100000)
+	f := file("config/database.yml", long+"\n")
+	got := snippetOf(t, f, spanOf(t, f, "pool: 5", 0))
+	lines := strings.Split(got, "\n")
+	if len(got) > 3*maxSnippet || len(lines) != 2 {
+		t.Fatalf("snippet of %d bytes:\n%s", len(got), got)
+	}
+	// The caret still points at "pool: 5".
+	caret := strings.Index(lines[1], "^")
+	if caret < 0 || !strings.HasPrefix(string([]rune(lines[0])[utf8.RuneCountInString(lines[1][:caret]):]), "pool: 5") {
+		t.Errorf("caret misplaced:\n%s", got)
+	}
+	if !strings.Contains(lines[0], "…") {
+		t.Errorf("the cut is not marked:\n%s", got)
+	}
+}
