@@ -14,6 +14,7 @@ import (
 
 	"github.com/poollint/poollint/parser"
 	"github.com/poollint/poollint/rails"
+	"github.com/poollint/poollint/redact"
 	"github.com/poollint/poollint/rules"
 	"github.com/poollint/poollint/safefile"
 )
@@ -62,7 +63,7 @@ func Find(appRoot string) (*Config, string, error) {
 	path := filepath.Join(appRoot, FileName)
 	root, err := safefile.OpenRoot(appRoot)
 	if err != nil {
-		return nil, "", fmt.Errorf("%s: %w", path, err)
+		return nil, "", fmt.Errorf("%s: %w", redact.Path(path), err)
 	}
 	defer func() { _ = root.Close() }()
 	src, err := root.ReadFile(FileName, maxSize)
@@ -70,7 +71,7 @@ func Find(appRoot string) (*Config, string, error) {
 		return nil, "", nil
 	}
 	if err != nil {
-		return nil, path, fmt.Errorf("%s: %w", path, err)
+		return nil, path, fmt.Errorf("%s: %w", redact.Path(path), err)
 	}
 	c, err := parseAt(path, FileName, src)
 	return c, path, err
@@ -82,7 +83,7 @@ func Find(appRoot string) (*Config, string, error) {
 func Load(path string) (*Config, error) {
 	src, err := safefile.ReadFile(path, maxSize)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", redact.Path(path), err)
 	}
 	return parseAt(path, filepath.ToSlash(path), src)
 }
@@ -117,17 +118,22 @@ type Problem struct {
 }
 
 // Error prints one problem per line, each as "path:line: message" so that
-// editors and terminals can jump to it.
+// editors and terminals can jump to it. A message quotes the file (an
+// unknown key, a bad value): its secrets are masked and its control
+// characters neutralised, and the path is escaped, so that neither can
+// print a password or start a line of its own.
 func (e *Error) Error() string {
 	var b strings.Builder
+	path := redact.Path(e.Path)
 	for i, p := range e.Problems {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
+		msg := strings.ReplaceAll(redact.Message(p.Msg), "\n", " ")
 		if p.Line > 0 {
-			fmt.Fprintf(&b, "%s:%d: %s", e.Path, p.Line, p.Msg)
+			fmt.Fprintf(&b, "%s:%d: %s", path, p.Line, msg)
 		} else {
-			fmt.Fprintf(&b, "%s: %s", e.Path, p.Msg)
+			fmt.Fprintf(&b, "%s: %s", path, msg)
 		}
 	}
 	return b.String()

@@ -70,3 +70,20 @@ func TestLoadRefusesDevices(t *testing.T) {
 		t.Errorf(".poollint.yml -> /dev/zero: got %v", err)
 	}
 }
+
+// An error that quotes the file masks a password in what it quotes, and a
+// control character in the file cannot reach the terminal.
+func TestErrorsMaskSecrets(t *testing.T) {
+	root := t.TempDir()
+	src := "pgbouncer: [{host: pooler, mode: \"postgres://u:hunter2@h/db\"}]\nformation: {\"w\\e]0;x\\a\": 1}\n"
+	if err := os.WriteFile(filepath.Join(root, FileName), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := Find(root)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if msg := err.Error(); strings.Contains(msg, "hunter2") || strings.ContainsAny(msg, "\x1b\a") || !strings.Contains(msg, "postgres://u:****@h/db") {
+		t.Errorf("got %q", msg)
+	}
+}

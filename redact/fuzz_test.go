@@ -90,7 +90,8 @@ func FuzzPlantedSecret(f *testing.F) {
 // FuzzMaskProperties: on any input, Source keeps the byte length and every
 // byte it does not turn into '*' (the text snippet's underline relies on
 // it); both functions keep valid UTF-8 valid, Text always returns valid
-// UTF-8, and masking twice changes nothing.
+// UTF-8, and masking twice changes nothing. Path and Message leave no
+// rune that acts on a terminal (Message keeps line breaks and tabs).
 func FuzzMaskProperties(f *testing.F) {
 	for _, s := range []string{
 		"production:\n  url: postgres://app:s3cr3t@db/app?pool=2\n  password: x\n",
@@ -118,6 +119,12 @@ func FuzzMaskProperties(f *testing.F) {
 		}
 		if again := Source(src); again != src {
 			t.Fatalf("Source is not idempotent on %q: %q then %q", s, src, again)
+		}
+		if p := Path(s); !utf8.ValidString(p) || strings.ContainsFunc(p, Unsafe) {
+			t.Fatalf("Path(%q) = %q holds an unsafe rune", s, p)
+		}
+		if m := Message(s); !utf8.ValidString(m) || strings.ContainsFunc(m, func(r rune) bool { return r != '\n' && r != '\r' && r != '\t' && Unsafe(r) }) {
+			t.Fatalf("Message(%q) = %q holds an unsafe rune", s, m)
 		}
 		if again := Text(txt); again != txt {
 			t.Fatalf("Text is not idempotent on %q: %q then %q", s, txt, again)

@@ -80,3 +80,16 @@ func BenchmarkLongLine(b *testing.B) {
 		_ = Source(line)
 	}
 }
+
+func TestDiff(t *testing.T) {
+	d := "--- a/config/database.yml\n+++ b/config/database.yml\n@@ -1,5 +1,5 @@\n production:\n   url: postgres://u:hunter2@h/db\n-  pool: 5\n+  pool: 10\n   password: |\n     s3cret\n \x1b]0;x\n"
+	got := Diff(d)
+	for _, leak := range []string{"hunter2", "s3cret", "\x1b"} {
+		if strings.Contains(got, leak) {
+			t.Errorf("Diff leaks %q:\n%s", leak, got)
+		}
+	}
+	if !strings.Contains(got, "-  pool: 5\n+  pool: 10\n") || !strings.HasPrefix(got, "--- a/config/database.yml\n+++ b/config/database.yml\n@@ -1,5 +1,5 @@\n") {
+		t.Errorf("Diff changed what it should keep:\n%s", got)
+	}
+}

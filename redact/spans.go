@@ -285,9 +285,10 @@ func shellWordEnd(line string, i int) (int, bool) {
 				quote = 0
 			}
 		case quote == '"':
-			if c == '\\' {
+			switch c {
+			case '\\':
 				k++
-			} else if c == '"' {
+			case '"':
 				quote = 0
 			}
 		case c == '\\':

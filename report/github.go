@@ -1,6 +1,7 @@
 package report
 
 import (
+	"github.com/poollint/poollint/redact"
 	"io"
 	"strconv"
 	"strings"
@@ -85,11 +86,11 @@ func githubPosition(d rules.Diagnostic) []string {
 // Other control characters (ESC, C1, bidi controls) become U+FFFD: the
 // command is also a line of the CI log, where they would act.
 func escapeData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(printableKeepingLines(s))
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(redact.Message(s))
 }
 
 // escapeProperty escapes a property value as @actions/core does
 // (escapeProperty): also ':' and ',', which would end the value.
 func escapeProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(printableKeepingLines(s))
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(redact.Message(s))
 }

@@ -4,6 +4,7 @@
 package report
 
 import (
+	"path"
 	"path/filepath"
 
 	"github.com/poollint/poollint/parser"
@@ -58,6 +59,11 @@ func (s Summary) Total() int { return s.Errors + s.Warnings + s.Infos }
 func (a App) path(rel string) string {
 	if rel == "" {
 		return a.Display
+	}
+	if path.IsAbs(rel) {
+		// A file named outside the app (`puma -C /etc/passwd`): its own
+		// name, not "app/etc/passwd", which is another file.
+		return filepath.FromSlash(rel)
 	}
 	return filepath.Join(a.Display, filepath.FromSlash(rel))
 }

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/poollint/poollint/parser"
+	"github.com/poollint/poollint/redact"
 	"github.com/poollint/poollint/rules"
 )
 
@@ -91,7 +92,7 @@ func (t *textWriter) diagnostic(app App, d rules.Diagnostic) {
 // location names a span as path:line:col, or just the path when the span
 // points at a whole file.
 func location(app App, s parser.Span) string {
-	loc := EscapePath(app.path(s.File))
+	loc := redact.Path(app.path(s.File))
 	if s.Start.Line > 0 {
 		loc += fmt.Sprintf(":%d:%d", s.Start.Line, s.Start.Col)
 	}
@@ -206,7 +207,7 @@ func printable(s string) string {
 // line separators: unsafeRune) and bytes that are not UTF-8
 // (a RuneError of size 1) by U+FFFD, one screen column like the original.
 func printableRune(r rune, size int) rune {
-	if unsafeRune(r) || (r == utf8.RuneError && size == 1) {
+	if redact.Unsafe(r) || (r == utf8.RuneError && size == 1) {
 		return utf8.RuneError
 	}
 	return r

@@ -100,6 +100,11 @@ func parseLintArgs(args []string) (lintConfig, error) {
 		// NAME is a mistake, not a way to ask for that.
 		return cfg, errors.New("--rails-env must not be empty")
 	}
+	if maxGiven := slices.ContainsFunc(visited(fs), func(n string) bool { return n == "max-connections" }); maxGiven && cfg.maxConnections < 1 {
+		// 0 used to mean "not given" and was silently ignored; like
+		// .poollint.yml, a limit must be at least 1.
+		return cfg, fmt.Errorf("--max-connections must be at least 1, not %d", cfg.maxConnections)
+	}
 	if cfg.unsafeFixes && !cfg.fix && !cfg.diff {
 		return cfg, errors.New("--unsafe-fixes applies only with --fix or --diff")
 	}
@@ -222,4 +227,11 @@ func (d dynosFlag) String() string { return "" }
 func (d dynosFlag) Set(s string) error {
 	_, err := budget.ParseDynos(d, s)
 	return err
+}
+
+// visited lists the flags set on the command line.
+func visited(fs *flag.FlagSet) []string {
+	var names []string
+	fs.Visit(func(f *flag.Flag) { names = append(names, f.Name) })
+	return names
 }

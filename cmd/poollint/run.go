@@ -12,6 +12,7 @@ import (
 
 	"github.com/poollint/poollint/lintconfig"
 	"github.com/poollint/poollint/rails"
+	"github.com/poollint/poollint/redact"
 	"github.com/poollint/poollint/report"
 	"github.com/poollint/poollint/rules"
 )
@@ -105,14 +106,14 @@ func lintPaths(cfg lintConfig, stderr io.Writer, check checkApp) (apps []report.
 		if errors.Is(err, rails.ErrNotInApp) {
 			// A file of another service in a monorepo (pre-commit passes
 			// file names): nothing of poollint's to check, not a failure.
-			fmt.Fprintf(stderr, "poollint: %s: not inside a Rails app; skipped\n", path)
+			fmt.Fprintf(stderr, "poollint: %s: not inside a Rails app; skipped\n", redact.Path(path))
 			continue
 		}
 		if err != nil {
-			fmt.Fprintf(stderr, "poollint: %s: %v\n", path, withoutPath(err))
+			fmt.Fprintf(stderr, "poollint: %s: %s\n", redact.Path(path), redact.Message(withoutPath(err).Error()))
 			allRead = false
 		} else if len(roots) == 0 {
-			fmt.Fprintf(stderr, "poollint: no Rails app found under %s (an app root has config/ plus Gemfile or config/application.rb)\n", path)
+			fmt.Fprintf(stderr, "poollint: no Rails app found under %s (an app root has config/ plus Gemfile or config/application.rb)\n", redact.Path(path))
 			allRead = false
 		}
 		for _, root := range roots { // a walk that failed part-way still lints what it found
@@ -125,7 +126,7 @@ func lintPaths(cfg lintConfig, stderr io.Writer, check checkApp) (apps []report.
 			display := displayPath(path, root)
 			app, err := check(root, display)
 			if err != nil {
-				fmt.Fprintf(stderr, "poollint: %s: %v\n", display, err)
+				fmt.Fprintf(stderr, "poollint: %s: %s\n", redact.Path(display), redact.Message(err.Error()))
 				allRead = false
 				continue
 			}
@@ -240,7 +241,7 @@ func failing(apps []report.App, failOn rules.Severity) bool {
 
 // usageError reports a command-line mistake and how to get help.
 func usageError(stderr io.Writer, err error) int {
-	fmt.Fprintf(stderr, "poollint: %v\nRun 'poollint --help' for usage.\n", err)
+	fmt.Fprintf(stderr, "poollint: %s\nRun 'poollint --help' for usage.\n", redact.Message(err.Error()))
 	return exitTrouble
 }
 

@@ -7,32 +7,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/poollint/poollint/parser"
+	"github.com/poollint/poollint/redact"
 	"github.com/poollint/poollint/rules"
 )
-
-func TestEscapePath(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"app/config/database.yml", "app/config/database.yml"},
-		{"app/é/ok.yml", "app/é/ok.yml"},
-		{"x\n::error file=F.rb,line=1::forged/config/database.yml", `x\n::error file=F.rb,line=1::forged/config/database.yml`},
-		{"a\x1b]0;title\x07b", `a\x1b]0;title\x07b`},
-		{"a\rb\tc\x7fd", `a\rb\tc\x7fd`},
-		{"c1\u0085\u009bx", `c1\u0085\u009bx`},
-		{"bidi\u202eevil\u2066", `bidi\u202eevil\u2066`},
-		{"sep\u2028x", `sep\u2028x`},
-		{"bad\xffbyte", `bad\xffbyte`},
-		{`back\slash`, `back\\slash`},
-	}
-	for _, tt := range tests {
-		got := EscapePath(tt.in)
-		if got != tt.want {
-			t.Errorf("EscapePath(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-		if !utf8.ValidString(got) || strings.ContainsFunc(got, unsafeRune) {
-			t.Errorf("EscapePath(%q) = %q still holds an unsafe rune", tt.in, got)
-		}
-	}
-}
 
 // hostileApp is an app whose directory name, file content and message
 // carry every kind of control sequence.
@@ -51,7 +28,7 @@ func TestTextCannotBeForged(t *testing.T) {
 			t.Errorf("a line starts a workflow command: %q", line)
 		}
 	}
-	if strings.ContainsFunc(got, func(r rune) bool { return r != '\n' && unsafeRune(r) }) {
+	if strings.ContainsFunc(got, func(r rune) bool { return r != '\n' && redact.Unsafe(r) }) {
 		t.Errorf("an unsafe rune reached the text report:\n%q", got)
 	}
 	if !strings.Contains(got, `x\n::error file=F.rb,line=1::forged\x1b[2J\u009b/config/database.yml:1:`) {

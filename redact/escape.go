@@ -1,4 +1,4 @@
-package report
+package redact
 
 import (
 	"fmt"
@@ -15,12 +15,12 @@ import (
 // would move the cursor, recolor or retitle the terminal; bidi overrides
 // would reorder what a reviewer reads.
 
-// EscapePath writes a path from a linted tree so it stays on one line and
+// Path writes a path from a linted tree so it stays on one line and
 // is still recognisable: control characters, bidi controls, line
 // separators and bytes that are not UTF-8 become Go-style escapes (\n,
 // \x1b, \u202e, \xff), and a backslash is doubled so an escape cannot be
 // forged either.
-func EscapePath(p string) string {
+func Path(p string) string {
 	if isPlain(p) {
 		return p
 	}
@@ -38,9 +38,9 @@ func EscapePath(p string) string {
 			b.WriteString(`\r`)
 		case r == '\t':
 			b.WriteString(`\t`)
-		case r < 0x80 && unsafeRune(r):
+		case r < 0x80 && Unsafe(r):
 			fmt.Fprintf(&b, `\x%02x`, r)
-		case unsafeRune(r):
+		case Unsafe(r):
 			fmt.Fprintf(&b, `\u%04x`, r)
 		default:
 			b.WriteRune(r)
@@ -55,16 +55,16 @@ func isPlain(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c < 0x20 || c == 0x7f || c == '\\' || c >= 0x80 {
-			return !strings.ContainsFunc(s, func(r rune) bool { return r == '\\' || unsafeRune(r) }) && utf8.ValidString(s)
+			return !strings.ContainsFunc(s, func(r rune) bool { return r == '\\' || Unsafe(r) }) && utf8.ValidString(s)
 		}
 	}
 	return true
 }
 
-// unsafeRune is a rune that changes how a line is displayed rather than
+// Unsafe reports whether r is a rune that changes how a line is displayed rather than
 // being displayed: C0 and C1 controls and DEL, line and paragraph
 // separators, and the bidi embedding, override and isolate controls.
-func unsafeRune(r rune) bool {
+func Unsafe(r rune) bool {
 	switch {
 	case unicode.IsControl(r):
 		return true
@@ -78,22 +78,22 @@ func unsafeRune(r rune) bool {
 	return false
 }
 
-// printableKeepingLines replaces unsafe runes and bytes that are not
-// UTF-8 by U+FFFD but keeps \n and \r, for formats that escape line
-// breaks themselves (GitHub workflow commands).
-func printableKeepingLines(s string) string {
+// Message makes a message from a linted tree or a config file safe to
+// print: its secrets masked (Text), and unsafe runes and bytes that are
+// not UTF-8 replaced by U+FFFD. Line breaks and tabs are kept, for
+// formats that escape them (GitHub workflow commands) and messages of
+// several lines (a config file's errors, one per line).
+func Message(s string) string {
+	s = Text(s)
 	if isPlain(s) {
 		return s
 	}
 	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == '\n' || r == '\r' || r == '\t' {
-			b.WriteRune(r)
-		} else {
-			b.WriteRune(printableRune(r, size))
+	for _, r := range s {
+		if r != '\n' && r != '\r' && r != '\t' && Unsafe(r) {
+			r = utf8.RuneError
 		}
-		i += size
+		b.WriteRune(r)
 	}
 	return b.String()
 }
