@@ -6,7 +6,3 @@ preload_app!
 before_fork do
   ActiveRecord::Base.connection_pool.disconnect! if defined?(ActiveRecord::Base)
 end
-
-on_worker_boot do
-  ActiveRecord::Base.establish_connection if defined?(ActiveRecord::Base)
-end
