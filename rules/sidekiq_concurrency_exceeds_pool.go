@@ -57,5 +57,5 @@ func ignoredConcurrencyKey(app *rails.App, p *rails.Process) bool {
 	if sc == nil || sc.Doc == nil || sc.Doc.Root == nil || app.SidekiqEffectiveKey(sc, p) != nil {
 		return false
 	}
-	return len(ignoredKeys(app, p, sc)) > 0
+	return len(ignoredKeys(app, p, sc, true)) > 0
 }

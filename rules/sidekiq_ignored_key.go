@@ -24,23 +24,47 @@ func sidekiqIgnoredKey() *Rule {
 				return nil
 			}
 			var out []Diagnostic
-			seen := map[*rails.SidekiqConfig]bool{}
+			readers := map[*rails.SidekiqConfig][]*rails.Process{}
+			var files []*rails.SidekiqConfig
 			for _, p := range app.ProcessesOf(rails.SidekiqProcess) {
 				sc := app.SidekiqConfigOf(p)
-				if sc == nil || sc.Doc == nil || sc.Doc.Root == nil || seen[sc] {
+				if sc == nil || sc.Doc == nil || sc.Doc.Root == nil {
 					continue
 				}
-				seen[sc] = true
-				out = append(out, ignoredKeys(app, p, sc)...)
+				if readers[sc] == nil {
+					files = append(files, sc)
+				}
+				readers[sc] = append(readers[sc], p)
+			}
+			for _, sc := range files {
+				p, flagged := concurrencyReader(readers[sc])
+				out = append(out, ignoredKeys(app, p, sc, !flagged)...)
 			}
 			return dedupe(out)
 		},
 	}
 }
 
+// concurrencyReader picks the process whose concurrency a file's
+// `concurrency:` key would set: the first one with no -c on its command
+// line. flagged is true when every process passes -c: the flag wins over
+// the file in every Sidekiq version, so an ignored key changes nothing any
+// of them runs (a real app, rw2_hackster_heroku_followers: `-c 3` next to
+// `concurrency: 3` on Sidekiq 3.2).
+func concurrencyReader(ps []*rails.Process) (p *rails.Process, flagged bool) {
+	for _, q := range ps {
+		if q.ConcurrencyFlag == nil {
+			return q, false
+		}
+	}
+	return ps[0], true
+}
+
 // ignoredKeys reports, in the file p reads, the string `concurrency:`
-// keys of the top level and of p's env section, and a symbol env section.
-func ignoredKeys(app *rails.App, p *rails.Process, sc *rails.SidekiqConfig) []Diagnostic {
+// keys of the top level and of p's env section (when concurrencyMatters:
+// some process takes its concurrency from the file), and a symbol env
+// section, which also holds the queues and every other setting.
+func ignoredKeys(app *rails.App, p *rails.Process, sc *rails.SidekiqConfig, concurrencyMatters bool) []Diagnostic {
 	ver, _ := app.Versions.Of("sidekiq")
 	env := p.RailsEnv()
 	var out []Diagnostic
@@ -49,7 +73,10 @@ func ignoredKeys(app *rails.App, p *rails.Process, sc *rails.SidekiqConfig) []Di
 	if c.Known {
 		effect = fmt.Sprintf(": %s runs %d threads (%s)", p.Describe(), c.Max, c.Source)
 	}
-	keys := sc.AllConcurrencyKeys()
+	var keys []rails.SidekiqKey
+	if concurrencyMatters {
+		keys = sc.AllConcurrencyKeys()
+	}
 	for _, k := range keys {
 		if k.Symbol || (k.Section != "" && k.Section != env && k.Section != ":"+env) {
 			continue
