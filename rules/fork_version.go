@@ -73,6 +73,10 @@ func forkBehaviour(app *rails.App, railsEnv string) forkFacts {
 	switch {
 	case ver == "" || parser.CompareVersions(ver, "5.2.0") >= 0:
 		return f
+	case app.NoActiveRecordDatabase():
+		// Mongoid does the work and Active Record has no database: the
+		// master holds no connection to share or copy.
+		return f
 	case parser.CompareVersions(ver, "4.0.0") < 0:
 		f.Mode = forkShares
 		return f

@@ -1,0 +1,6 @@
+worker_processes 3
+preload_app true
+
+before_fork do |server, worker|
+  Mongoid::Clients.disconnect
+end
