@@ -65,6 +65,11 @@ func (a *App) PoolOf(db *DatabaseConfig, p *Process) Pool {
 		r := ov.Eval(env)
 		return finishPool(Pool{Override: ov, Span: ov.Span, Unset: r.Unset, Key: "establish_connection"}, r, a.Versions)
 	}
+	if c := a.workerBootConfig(p); c != nil && db.Primary {
+		// The workers' pool is whatever that config says: not evaluated,
+		// so the sizing rules stay silent rather than judge database.yml's.
+		return Pool{Span: c.Span, Reason: "the workers re-establish Active Record with their own config (`" + c.Text + "` at " + spanRef(c.Span) + ")"}
+	}
 	rails81 := a.Versions.RailsAtLeast("8.1.0")
 	if pool, ok := a.urlPool(db, p, env, rails81); ok {
 		return pool
