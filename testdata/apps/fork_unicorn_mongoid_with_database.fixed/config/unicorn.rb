@@ -5,7 +5,3 @@ before_fork do |server, worker|
   Mongoid::Clients.disconnect
   ActiveRecord::Base.connection_pool.disconnect! if defined?(ActiveRecord::Base)
 end
-
-after_fork do |server, worker|
-  ActiveRecord::Base.establish_connection if defined?(ActiveRecord::Base)
-end
