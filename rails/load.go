@@ -172,10 +172,15 @@ func (a *App) parseRuby(f *parser.File) *parser.RubyFile {
 		return r
 	}
 	r, err := parser.ParseRuby(f)
-	if err != nil {
+	var deep *parser.TooDeepError
+	switch {
+	case errors.As(err, &deep):
+		a.problem(deep.At, deep.Error(), true)
+		r = nil
+	case err != nil:
 		a.problem(parser.Span{File: f.Path}, err.Error(), false)
 		r = nil
-	} else if r.HasErrors {
+	case r.HasErrors:
 		a.problem(r.FirstError, "Ruby syntax error; settings after it may be missed", false)
 	}
 	if a.rubyTrees == nil {
