@@ -100,11 +100,12 @@ func jobOverPool(app *rails.App, p *rails.Process, db *rails.DatabaseConfig, t r
 }
 
 func jobDiagnostic(app *rails.App, o threadsOverPool, need int, msg string) Diagnostic {
+	span := locate(o, true)
 	return Diagnostic{
 		Severity: Error,
-		Span:     locate(o, true),
+		Span:     span,
 		Message:  msg,
-		Related:  append([]Related{{Span: o.Pool.Span, Message: poolNote(o)}}, deploymentRelated(o.Process, o.Threads.Value, poolValue(o.Pool))...),
+		Related:  poolRelated(o, span),
 		Fix:      poolFix(app, o, need, false),
 	}
 }

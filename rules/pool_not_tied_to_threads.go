@@ -23,7 +23,7 @@ func poolNotTiedToThreads() *Rule {
 			if app.Databases == nil {
 				return nil
 			}
-			var out []Diagnostic
+			var out []dbDiagnostic
 			for _, p := range app.Processes {
 				threads := threadsFunc(app, p.Kind)
 				if threads == nil {
@@ -35,11 +35,11 @@ func poolNotTiedToThreads() *Rule {
 				}
 				for _, db := range app.Databases.Configs(p.RailsEnv()) {
 					if d, ok := untied(app, p, db, t, threads); ok {
-						out = append(out, d)
+						out = append(out, dbDiagnostic{d, db})
 					}
 				}
 			}
-			return dedupe(out)
+			return dedupe(mergeSharedPools(out))
 		},
 	}
 }
@@ -77,8 +77,8 @@ func untied(app *rails.App, p *rails.Process, db *rails.DatabaseConfig, t rails.
 		return Diagnostic{
 			Severity: Warning,
 			Span:     pool.Span,
-			Message: fmt.Sprintf("the %s pool (%d, %s) does not follow %s, which sets the threads of %s (%s): setting %s=%d would run %d threads over a pool of %d and raise ActiveRecord::ConnectionTimeoutError%s",
-				db.Describe(), pool.Size, pool.Source(), name, p.Describe(), t.Source, name, probe, t2.Max, p2.Size, assumptions(without(pool.Unset, name), without(p.Unset, name))),
+			Message: fmt.Sprintf("the %s (%d, %s) does not follow %s, which sets the threads of %s (%s): setting %s=%d would run %d threads over a pool of %d and raise ActiveRecord::ConnectionTimeoutError%s",
+				poolSlot, pool.Size, pool.Source(), name, p.Describe(), t.Source, name, probe, t2.Max, p2.Size, assumptions(without(pool.Unset, name), without(p.Unset, name))),
 			Related: []Related{{Span: t.Span, Message: "threads read " + name + " here"}},
 			Fix:     tieFix(app, db, p, pool, name, t),
 		}, true
@@ -113,7 +113,7 @@ func tieFix(app *rails.App, db *rails.DatabaseConfig, p *rails.Process, pool rai
 		def = tv.Default
 	}
 	text := fmt.Sprintf(`<%%= ENV.fetch("%s") { %d } %%>`, name, def)
-	fix := writeValue(dbPoolTarget(app, db), text, fmt.Sprintf("make the %s pool follow %s: %s", db.Describe(), name, text))
+	fix := writeValue(dbPoolTarget(app, db), text, fmt.Sprintf("make the %s follow %s: %s", poolSlot, name, text))
 	if fix == nil {
 		return nil
 	}

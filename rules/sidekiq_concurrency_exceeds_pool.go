@@ -16,12 +16,13 @@ func sidekiqConcurrencyExceedsPool() *Rule {
 			var out []Diagnostic
 			for _, p := range app.ProcessesOf(rails.SidekiqProcess) {
 				for _, o := range overPool(app, p, app.SidekiqConcurrency(p)) {
+					span := locate(o, true)
 					out = append(out, Diagnostic{
 						Severity: Error,
-						Span:     locate(o, true),
-						Message: fmt.Sprintf("Sidekiq runs %d job threads (%s) in %s but the %s pool is %d (%s): jobs will raise ActiveRecord::ConnectionTimeoutError%s",
-							o.Threads.Max, o.Threads.Source, p.Describe(), o.DB.Describe(), o.Pool.Size, o.Pool.Source(), assumptions(o.Threads.Unset, o.Pool.Unset, p.Unset)),
-						Related: append([]Related{{Span: o.Pool.Span, Message: poolNote(o)}}, deploymentRelated(p, o.Threads.Value, poolValue(o.Pool))...),
+						Span:     span,
+						Message: fmt.Sprintf("Sidekiq runs %d job threads (%s) in %s but the %s %d (%s): jobs will raise ActiveRecord::ConnectionTimeoutError%s",
+							o.Threads.Max, o.Threads.Source, p.Describe(), o.poolIs(), o.Pool.Size, o.Pool.Source(), assumptions(o.Threads.Unset, o.Pool.Unset, p.Unset)),
+						Related: poolRelated(o, span),
 						Fix:     sidekiqPoolFix(app, o),
 					})
 				}

@@ -22,7 +22,7 @@ func unicornPoolOversized() *Rule {
 			if app.Databases == nil {
 				return nil
 			}
-			var out []Diagnostic
+			var out []dbDiagnostic
 			for _, p := range app.ProcessesOf(rails.UnicornProcess) {
 				if p.PgBouncer {
 					// Behind the PgBouncer buildpack hung client connections
@@ -31,11 +31,11 @@ func unicornPoolOversized() *Rule {
 				}
 				for _, db := range app.Databases.Configs(p.RailsEnv()) {
 					if d, ok := unicornOversized(app, p, db); ok {
-						out = append(out, d)
+						out = append(out, dbDiagnostic{d, db})
 					}
 				}
 			}
-			return dedupe(out)
+			return dedupe(mergeSharedPools(out))
 		},
 	}
 }
@@ -60,8 +60,8 @@ func unicornOversized(app *rails.App, p *rails.Process, db *rails.DatabaseConfig
 	return Diagnostic{
 		Severity: Info,
 		Span:     pool.Span,
-		Message: fmt.Sprintf("Unicorn workers are single-threaded, so each needs 1 connection, but the %s pool in %s is %d (%s): a pool above 2 only lets leaked or hung connections pile up, up to %d per worker%s; %s%s",
-			db.Describe(), p.Describe(), pool.Size, pool.Source(), pool.Size, acrossWorkers(app, p, pool.Size), advice, assumptions(pool.Unset, p.Unset)),
+		Message: fmt.Sprintf("Unicorn workers are single-threaded, so each needs 1 connection, but the %s in %s is %d (%s): a pool above 2 only lets leaked or hung connections pile up, up to %d per worker%s; %s%s",
+			poolSlot, p.Describe(), pool.Size, pool.Source(), pool.Size, acrossWorkers(app, p, pool.Size), advice, assumptions(pool.Unset, p.Unset)),
 	}, true
 }
 
