@@ -102,6 +102,7 @@ func Load(root string, opts Options) (*App, error) {
 	a.loadSolidQueue()
 	a.loadGoodJob()
 	a.loadForkSites()
+	a.noteCountAssumptions()
 	a.describeRoles()
 	sort.SliceStable(a.Problems, func(i, j int) bool { return a.Problems[i].Span.File < a.Problems[j].Span.File })
 	return a, nil

@@ -110,10 +110,9 @@ type SidekiqRuby struct {
 	File *parser.File
 	// Capsules declared with config.capsule("name") { |cap| cap.concurrency = n }.
 	Capsules []SidekiqCapsule
-	// Concurrency set in Ruby: Sidekiq.options[:concurrency] = n, applying
-	// when every one of ConcurrencyConds holds (`... = x if ENV["X"]`).
-	Concurrency      *Value
-	ConcurrencyConds []*Value
+	// ConcurrencySets are the assignments of the default concurrency in
+	// Ruby, in load order (sidekiq_concurrency.go).
+	ConcurrencySets []*SidekiqConcurrencySet
 	// PoolOverride is a pool set for the Sidekiq process by
 	// establish_connection(config.merge(pool: n)) or config['pool'] = n.
 	PoolOverride *Value

@@ -11,6 +11,7 @@ import (
 // readSidekiqRuby reads the Sidekiq.configure_server blocks of one Ruby
 // file into sr (several initializers may contribute).
 func readSidekiqRuby(sr *SidekiqRuby, r *parser.RubyFile) {
+	var servers []*sitter.Node
 	for _, c := range r.Calls(r.Root, "configure_server") {
 		if c.Receiver == nil || r.Text(c.Receiver) != "Sidekiq" || c.Block == nil {
 			continue
@@ -18,7 +19,14 @@ func readSidekiqRuby(sr *SidekiqRuby, r *parser.RubyFile) {
 		if sr.File == nil {
 			sr.File = r.File
 		}
+		servers = append(servers, c.Block)
 		readConfigureServer(sr, r, c)
+	}
+	if sets := globalConcurrencySets(r, servers); len(sets) > 0 {
+		if sr.File == nil {
+			sr.File = r.File
+		}
+		sr.addConcurrencySets(sets)
 	}
 }
 
@@ -45,14 +53,16 @@ func readConfigureServer(sr *SidekiqRuby, r *parser.RubyFile, server parser.Call
 		}
 		return false
 	}
+	var sets []*SidekiqConcurrencySet
 	for _, a := range r.IndexAssignments(server.Block, "concurrency") {
-		sr.Concurrency, sr.ConcurrencyConds = ValueFromRuby(r, a.Value), conditionsOf(r, a.Node)
+		sets = append(sets, newConcurrencySet(r, a, true))
 	}
 	for _, a := range r.AttributeAssignments(server.Block, "concurrency") {
 		if !inCapsule(a.Node) {
-			sr.Concurrency, sr.ConcurrencyConds = ValueFromRuby(r, a.Value), conditionsOf(r, a.Node)
+			sets = append(sets, newConcurrencySet(r, a, false))
 		}
 	}
+	sr.addConcurrencySets(sets)
 	var poolAssigned *Value
 	for _, a := range r.IndexAssignments(server.Block, "pool") {
 		poolAssigned = ValueFromRuby(r, a.Value)

@@ -18,6 +18,10 @@ type Threads struct {
 	Default bool
 	Unset   []string
 	Reason  string
+	// BelowOne says the count evaluated below 1, which the server refuses
+	// to start with: the real value must come from somewhere poollint
+	// cannot see (zero_counts.go); Known is false.
+	BelowOne bool
 }
 
 func threadsFrom(v *Value, env Env, source string) Threads {
@@ -92,7 +96,7 @@ func (a *App) pumaBaseThreads(p *Process, env Env) Threads {
 				// nor an earlier threads call is what runs.
 				t = Threads{Reason: "the config delegates to " + pc.Delegated, Span: pc.DelegatedSpan, Source: pc.Delegated + " in " + pc.File.Path}
 			case g != nil:
-				t = threadsFrom(g.Value, env, "threads in "+pc.File.Path)
+				t = refuseBelowOne(threadsFrom(g.Value, env, "threads in "+pc.File.Path), pumaRefusesZero)
 			default:
 				t = a.pumaThreadsWithoutConfig(p, env)
 			}
@@ -167,7 +171,7 @@ func (a *App) SidekiqConfigOf(p *Process) *SidekiqConfig {
 // sidekiq-concurrency-exceeds-pool).
 func (a *App) SidekiqConcurrency(p *Process) Threads {
 	env := a.EnvOf(p)
-	base := a.sidekiqDefaultCapsule(p, env)
+	base := refuseBelowOne(a.sidekiqDefaultCapsule(p, env), sidekiqRefusesZero)
 	if !base.Known || !a.Versions.AtLeast("sidekiq", "7.0.0") {
 		return base
 	}
@@ -197,11 +201,15 @@ func (a *App) SidekiqConcurrency(p *Process) Threads {
 }
 
 func (a *App) sidekiqDefaultCapsule(p *Process, env Env) Threads {
+	return a.sidekiqInitializerCapsule(a.sidekiqCLICapsule(p, env), env)
+}
+
+// sidekiqCLICapsule is the default capsule's concurrency as the CLI sets
+// it before the app boots: -c, else sidekiq.yml, else RAILS_MAX_THREADS
+// (4.2+), else the version's default.
+func (a *App) sidekiqCLICapsule(p *Process, env Env) Threads {
 	if p.ConcurrencyFlag != nil {
 		return threadsFrom(p.ConcurrencyFlag, env, "-c on the Procfile line")
-	}
-	if sr := a.Sidekiq; sr != nil && sr.Concurrency != nil && (&Guarded{Conds: sr.ConcurrencyConds}).Applies(env) {
-		return threadsFrom(sr.Concurrency, env, "concurrency set in "+sr.File.Path)
 	}
 	if sc := a.SidekiqConfigOf(p); sc != nil {
 		if sc.Doc == nil {

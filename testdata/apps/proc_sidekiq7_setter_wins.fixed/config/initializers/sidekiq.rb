@@ -1,0 +1,3 @@
+Sidekiq.configure_server do |config|
+  config.concurrency = 25
+end

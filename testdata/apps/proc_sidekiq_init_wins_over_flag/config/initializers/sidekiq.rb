@@ -1,0 +1,3 @@
+Sidekiq.configure_server do |config|
+  config[:concurrency] = Integer(ENV.fetch("SIDEKIQ_CONCURRENCY", 20))
+end

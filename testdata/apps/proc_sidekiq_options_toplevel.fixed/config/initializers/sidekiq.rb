@@ -1,0 +1,1 @@
+Sidekiq.options[:concurrency] = 30
