@@ -184,7 +184,7 @@ func verifyProcfile(rel string, before, after []byte) error {
 // lines or whose command the shell cannot parse.
 func procfileProblems(rel string, src []byte) int {
 	pf := parser.ParseProcfile(parser.NewFile(rel, "", src))
-	n := len(pf.Errors)
+	n := len(pf.Errors) + len(pf.Skipped)
 	for _, e := range pf.Entries {
 		if e.ParseError != "" {
 			n++

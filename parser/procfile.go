@@ -71,12 +71,15 @@ func (e *ProcfileEntry) WrappedBy(base string) bool {
 	return false
 }
 
-// Procfile is a parsed Procfile. Errors lists the lines that are not
-// process lines at all (no "name:" prefix, no command, a repeated name), as
-// "Procfile:LINE:COL: message"; lines the shell cannot parse are entries
-// with ParseError.
+// Procfile is a parsed Procfile. Skipped lists the lines that are not
+// process lines (no "name:" prefix, no command): foreman reads each line
+// with /^([A-Za-z0-9_]+):\s*(.+)$/ and "all other lines are ignored"
+// (lib/foreman/procfile.rb), so they are valid and run nothing. Errors
+// lists a repeated name. Both as "Procfile:LINE:COL: message"; lines the
+// shell cannot parse are entries with ParseError.
 type Procfile struct {
 	Entries []ProcfileEntry
+	Skipped []string
 	Errors  []string
 }
 
@@ -104,11 +107,11 @@ func ParseProcfile(f *File) *Procfile {
 		}
 		name, cmdAt, ok := splitProcfileLine(text)
 		if !ok {
-			pf.Errors = append(pf.Errors, fmt.Sprintf("%s:%d:1: expected \"name: command\" with a name of letters, digits, _ or -, got %q", f.Path, line, trimmed))
+			pf.Skipped = append(pf.Skipped, fmt.Sprintf("%s:%d:1: %q is not a \"name: command\" line (a name of letters, digits, _ or - at the start of the line); foreman skips it (it reads only such lines), so it runs nothing", f.Path, line, trimmed))
 			continue
 		}
 		if cmdAt == len(text) {
-			pf.Errors = append(pf.Errors, fmt.Sprintf("%s:%d:1: process %q has no command", f.Path, line, name))
+			pf.Skipped = append(pf.Skipped, fmt.Sprintf("%s:%d:1: process %q has no command; foreman skips the line, so it runs nothing", f.Path, line, name))
 			continue
 		}
 		if prev, dup := firstLine[name]; dup {

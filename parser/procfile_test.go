@@ -208,17 +208,19 @@ func TestParseProcfileErrors(t *testing.T) {
 		"",
 	}, "\n")
 	pf := parseProcfileString(t, src)
-	wantErrLines := []string{"Procfile:1:1:", "Procfile:4:1:", "Procfile:5:1:", "Procfile:6:1:", "Procfile:7:1:"}
-	if len(pf.Errors) != len(wantErrLines) {
-		t.Fatalf("Errors = %q", pf.Errors)
+	// foreman skips lines that are not "name: command" (valid, run
+	// nothing); a repeated name is an error.
+	wantSkipped := []string{"Procfile:1:1:", "Procfile:4:1:", "Procfile:5:1:", "Procfile:7:1:"}
+	if len(pf.Skipped) != len(wantSkipped) {
+		t.Fatalf("Skipped = %q", pf.Skipped)
 	}
-	for i, prefix := range wantErrLines {
-		if !strings.HasPrefix(pf.Errors[i], prefix) {
-			t.Errorf("Errors[%d] = %q, want prefix %q", i, pf.Errors[i], prefix)
+	for i, prefix := range wantSkipped {
+		if !strings.HasPrefix(pf.Skipped[i], prefix) || !strings.Contains(pf.Skipped[i], "skip") {
+			t.Errorf("Skipped[%d] = %q, want prefix %q and the word skip", i, pf.Skipped[i], prefix)
 		}
 	}
-	if !strings.Contains(pf.Errors[3], `"web" is defined again (first on line 2)`) {
-		t.Errorf("duplicate error = %q", pf.Errors[3])
+	if len(pf.Errors) != 1 || !strings.HasPrefix(pf.Errors[0], "Procfile:6:1:") || !strings.Contains(pf.Errors[0], `"web" is defined again (first on line 2)`) {
+		t.Errorf("Errors = %q, want the duplicate on line 6 only", pf.Errors)
 	}
 	if len(pf.Entries) != 3 {
 		t.Fatalf("got %d entries", len(pf.Entries))

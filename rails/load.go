@@ -80,6 +80,9 @@ func Load(root string, opts Options) (*App, error) {
 	a.loadDatabases()
 	if f := a.readFile("Procfile"); f != nil {
 		a.Procfile = parser.ParseProcfile(f)
+		for _, msg := range a.Procfile.Skipped {
+			a.problem(parser.Span{File: f.Path}, msg, true) // valid: info, never a failing run
+		}
 		for _, msg := range a.Procfile.Errors {
 			a.problem(parser.Span{File: f.Path}, msg, false)
 		}
