@@ -34,9 +34,16 @@ type YAMLDoc struct {
 	// tag, on which line.
 	DynamicStructure bool
 	DynamicReason    string
+	// Scope is set by the model layer on a rendered template: what its
+	// ERB code assigned, for the output tags that read it.
+	Scope any
 
 	masked []byte    // File.Src with the ERB masked: what yaml.v3 parsed
 	lines  yamlLines // yaml.v3's line/column → byte offset
+	// rendered maps the parsed text back to File when the document was
+	// parsed from a rendering of the template (yaml_rendered.go); masked,
+	// lines and Tags are then the rendering's.
+	rendered *renderMap
 }
 
 // YAMLEntry is one key of a mapping after merge keys are resolved.
@@ -433,7 +440,7 @@ func (d *YAMLDoc) Span(n *yaml.Node) Span {
 	if d == nil || n == nil || n.Line == 0 {
 		return Span{}
 	}
-	start, end := d.offsets(n)
+	start, end := d.originalSpan(d.offsets(n))
 	return d.File.Span(start, end)
 }
 
@@ -716,7 +723,7 @@ func (d *YAMLDoc) ERBOf(n *yaml.Node) *ERBTag {
 	}
 	i := sort.Search(len(d.Tags), func(i int) bool { return d.Tags[i].Start >= s })
 	if i < len(d.Tags) && d.Tags[i].Start == s && d.Tags[i].End == e && d.Tags[i].Kind == ERBOutput {
-		t := d.Tags[i]
+		t := d.originalTag(d.Tags[i])
 		return &t
 	}
 	return nil
@@ -730,7 +737,11 @@ func (d *YAMLDoc) ERBInside(n *yaml.Node) []ERBTag {
 		return nil
 	}
 	s, e := d.offsets(n)
-	return d.tagsWithin(s, e)
+	tags := d.tagsWithin(s, e)
+	for i := range tags {
+		tags[i] = d.originalTag(tags[i])
+	}
+	return tags
 }
 
 func (d *YAMLDoc) tagsWithin(s, e int) []ERBTag {

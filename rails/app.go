@@ -52,8 +52,22 @@ type App struct {
 	overlay map[string][]byte
 
 	// Problems are files that could not be read or understood, and facts
-	// that had to be assumed; rules report them as config-unreadable.
+	// that had to be assumed; rules report them as config-unreadable
+	// (broken files) and config-not-modeled (the rest).
 	Problems []Problem
+
+	// ERBChoices are the undecided ERB conditions of YAML templates whose
+	// branches give different values: the model read the worst branch,
+	// and findings say which (erb_yaml.go).
+	ERBChoices []ERBChoice
+
+	outerEnv map[string]string // Options.Env: ERB conditions are decided in it
+}
+
+// ERBChoice is the branch of a YAML template the model read.
+type ERBChoice struct {
+	File string // the template
+	When string // "when DATABASE_HOST is set"
 }
 
 // Problem is a file poollint could not read or statically understand, or
@@ -62,6 +76,9 @@ type Problem struct {
 	Span    parser.Span // the file (and line, when known)
 	Message string
 	Assumed bool // an assumption, not a failure: reported as info
+	// NotModeled is a valid file, or part of one, that poollint cannot
+	// model: its limit, not the app's bug, so info (config-not-modeled).
+	NotModeled bool
 }
 
 // File returns a file read for the app, or nil.

@@ -73,6 +73,7 @@ func Load(root string, opts Options) (*App, error) {
 		Sidekiqs: map[string]*SidekiqConfig{},
 		fsys:     fsys,
 		overlay:  opts.Overlay,
+		outerEnv: opts.Env,
 	}
 	defer func() { a.fsys = nil }()
 	a.loadVersions()
@@ -135,6 +136,13 @@ func (a *App) loadVersions() {
 // but reported too.
 func (a *App) parseYAML(f *parser.File) *parser.YAMLDoc {
 	doc, err := parser.ParseYAML(f)
+	if err == nil && !doc.DynamicStructure {
+		doc.Scope = newERBScope(a.RailsEnv)
+		return doc
+	}
+	if rendered, handled := a.renderedYAML(f, 0); handled {
+		return rendered
+	}
 	if err != nil {
 		span, msg := locateError(f, err)
 		if !strings.Contains(msg, "ERB") {
@@ -147,9 +155,9 @@ func (a *App) parseYAML(f *parser.File) *parser.YAMLDoc {
 		if doc.Root != nil && doc.Root.Kind == yaml.ScalarNode {
 			// `<%= ERB.new(File.read(path)).result %>`: the config is
 			// another file, chosen when the app boots.
-			a.problem(parser.Span{File: f.Path}, "ERB generates this file's whole content ("+doc.DynamicReason+"); nothing in it could be read", false)
+			a.notModeled(parser.Span{File: f.Path}, "ERB generates this file's whole content ("+doc.DynamicReason+"); nothing in it could be read")
 		} else {
-			a.problem(parser.Span{File: f.Path}, "ERB generates part of this file's structure ("+doc.DynamicReason+"); only what is written statically was read", false)
+			a.notModeled(parser.Span{File: f.Path}, "ERB generates part of this file's structure ("+doc.DynamicReason+"); only what is written statically was read")
 		}
 	}
 	return doc
@@ -202,6 +210,9 @@ func (a *App) loadDatabases() {
 	a.Databases = &DatabaseFile{File: f, Sample: sample, Doc: a.parseYAML(f)}
 	if sample {
 		a.sampleProblemsAreInfo(f)
+	}
+	if d := a.Databases.Doc; d != nil && d.File != f {
+		a.Databases.File = d.File // an ERB include: the file it renders
 	}
 }
 
@@ -258,7 +269,11 @@ func (a *App) loadServerConfigs() {
 			f = a.readFile(rel)
 		}
 		if f != nil && a.Sidekiqs[rel] == nil {
-			a.Sidekiqs[rel] = &SidekiqConfig{File: f, Sample: sample, Doc: a.parseYAML(f)}
+			sc := &SidekiqConfig{File: f, Sample: sample, Doc: a.parseYAML(f)}
+			if sc.Doc != nil && sc.Doc.File != f {
+				sc.File = sc.Doc.File // an ERB include: the file it renders
+			}
+			a.Sidekiqs[rel] = sc
 			if sample {
 				a.sampleProblemsAreInfo(f)
 			}

@@ -172,8 +172,8 @@ func TestOctopusSeed001Generated(t *testing.T) {
 		"config/initializers/sidekiq.rb": string(patch),
 	})
 	o := a.Octopus
-	if o == nil || !o.Generated || o.Doc != nil {
-		t.Fatalf("seed 001's shards.yml should be generated and unreadable as YAML: %+v", o)
+	if o == nil || !o.Generated {
+		t.Fatalf("seed 001's shards.yml should be generated: its shard entries come from a loop over Ruby data: %+v", o)
 	}
 	if !strings.Contains(o.GeneratedReason, "ERB code") {
 		t.Errorf("reason %q", o.GeneratedReason)

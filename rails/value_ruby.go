@@ -18,6 +18,16 @@ const maxValueDepth = 24
 type rubyValues struct {
 	r       *parser.RubyFile
 	assigns map[string][]parser.Assignment
+	ext     valueExtension // nil, or forms a caller knows more about (erb_value.go)
+}
+
+// valueExtension lets a caller read forms the file alone cannot: the
+// locals an earlier ERB tag assigned, Rails.env, condition methods.
+type valueExtension interface {
+	// build returns the Value of n, or ok false to use the default reading.
+	build(b rubyValues, n *sitter.Node, depth int) (v *Value, ok bool)
+	// local returns the value of a local the file does not assign.
+	local(name string) (v *Value, ok bool)
 }
 
 // ValueFromRuby builds the Value of the Ruby expression n of file r.
@@ -46,6 +56,11 @@ func (b rubyValues) build(n *sitter.Node, depth int) *Value {
 		return b.unknown(n, "expression nested too deeply")
 	}
 	n = parser.Unwrap(n)
+	if b.ext != nil {
+		if v, ok := b.ext.build(b, n, depth); ok {
+			return v
+		}
+	}
 	switch n.Type() {
 	case "integer":
 		if v, ok := b.r.IntValue(n); ok {
@@ -133,6 +148,11 @@ func (b rubyValues) buildLocal(n *sitter.Node, depth int) *Value {
 	as := b.assigns[name]
 	switch {
 	case len(as) == 0:
+		if b.ext != nil {
+			if v, ok := b.ext.local(name); ok {
+				return v
+			}
+		}
 		return b.unknown(n, "`"+name+"` is not assigned in this file")
 	case len(as) > 1:
 		return b.unknown(n, "`"+name+"` is assigned more than once")

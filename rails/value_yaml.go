@@ -89,6 +89,9 @@ func ValueFromYAML(doc *parser.YAMLDoc, n *yaml.Node) *Value {
 		if len(stmts) != 1 {
 			return Unknown("cannot evaluate `"+oneLine(code)+"` statically", span, text)
 		}
+		if sc, ok := doc.Scope.(*erbScope); ok {
+			return sc.value(r, stmts[0])
+		}
 		v := ValueFromRuby(r, stmts[0])
 		return v
 	}

@@ -24,6 +24,7 @@ type Rule struct {
 func All() []*Rule {
 	all := []*Rule{
 		configUnreadable(),
+		configNotModeled(),
 		pumaThreadsExceedPool(),
 		sidekiqConcurrencyExceedsPool(),
 		poolNotTiedToThreads(),
@@ -85,7 +86,7 @@ func Run(app *rails.App, opts Options) []Diagnostic {
 		for _, d := range r.Check(app) {
 			d.Rule = r.ID
 			d.Related = relatedUnlessSame(d.Span, d.Related)
-			out = append(out, d)
+			out = append(out, withERBChoices(app, d))
 		}
 	}
 	Sort(out)

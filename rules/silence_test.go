@@ -33,7 +33,7 @@ func TestSilenceExactly(t *testing.T) {
 				"config/puma.rb:2 puma-threads-exceed-pool",           // line before
 			},
 			added: []string{"config/puma.rb:5 unused-disable"}},
-		{app: "cfg_disable_file", silenced: []string{"config/sidekiq.yml:0 config-unreadable"}},
+		{app: "cfg_disable_file", silenced: []string{"config/sidekiq.yml:4 config-not-modeled"}},
 		// env: reaches the model (and rails_env picks the staging pool).
 		{app: "cfg_env_severity", added: []string{"config/puma.rb:1 puma-threads-exceed-pool"}},
 	}

@@ -1,0 +1,320 @@
+package rails
+
+import (
+	"errors"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/poollint/poollint/parser"
+)
+
+// Reading a YAML template whose ERB shapes the document: render each
+// combination of its undecided conditions (erb_render.go), parse each, and
+// keep one. When the values rules read agree across the renderings, any
+// one will do; when they differ, the model keeps the worst for the rules
+// (the smallest pool, the most threads) and records the condition, which
+// findings then name.
+
+// maxIncludeDepth bounds ERB includes of includes.
+const maxIncludeDepth = 3
+
+// erbEnv is the environment ERB conditions are decided in: the declared
+// variables and RAILS_ENV.
+func (a *App) erbEnv() Env {
+	vars := map[string]string{}
+	for k, v := range a.outerEnv {
+		vars[k] = v
+	}
+	if _, ok := vars["RAILS_ENV"]; !ok {
+		vars["RAILS_ENV"] = a.RailsEnv
+	}
+	return Env{Vars: vars}
+}
+
+// notModeled records a valid part of a file that poollint cannot model.
+func (a *App) notModeled(span parser.Span, msg string) {
+	a.Problems = append(a.Problems, Problem{Span: span, Message: msg, NotModeled: true})
+}
+
+// renderedYAML reads a template whose ERB code shapes the document.
+// handled is false when the template is not one the renderer reads (no
+// ERB, or an unterminated tag), which parseYAML then reports as before.
+func (a *App) renderedYAML(f *parser.File, depth int) (doc *parser.YAMLDoc, handled bool) {
+	tags, err := parser.ScanERB(f.Src)
+	if err != nil || len(tags) == 0 {
+		return nil, false
+	}
+	nodes, bad, ok := readERBTemplate(f, tags)
+	if !ok {
+		a.problem(f.Span(bad.tag.Start, bad.tag.End), "ERB cannot compile this template: `"+
+			oneLine(string(f.Src[bad.tag.Start:bad.tag.End]))+"` "+bad.why+"; nothing in this file was read", false)
+		return nil, true
+	}
+	env := a.erbEnv()
+	vs, truncated := renderERBVariants(f, nodes, env, a.RailsEnv, a.appFiles)
+	type parsed struct {
+		v   *erbVariant
+		doc *parser.YAMLDoc
+	}
+	var docs []parsed
+	var firstErr error
+	var firstErrVariant *erbVariant
+	for _, v := range vs {
+		d, err := a.parseVariant(f, v, depth)
+		if err != nil {
+			if firstErr == nil {
+				firstErr, firstErrVariant = err, v
+			}
+			continue
+		}
+		if d != nil {
+			docs = append(docs, parsed{v, d})
+		}
+	}
+	if len(docs) == 0 {
+		if firstErr == nil {
+			return nil, true // every variant includes a file that is not there: noted
+		}
+		span, msg := locateError(f, firstErr)
+		var ye *parser.YAMLError
+		if errors.As(firstErr, &ye) && ye.Path != f.Path {
+			span, msg = parser.Span{File: ye.Path}, firstErr.Error()
+		}
+		if len(firstErrVariant.when) == 0 && len(firstErrVariant.notes) == 0 && (ye == nil || ye.ERBReason == "") {
+			a.problem(span, "invalid YAML once ERB renders it: "+msg+"; nothing in this file was read", false)
+		} else {
+			a.notModeled(span, "poollint's rendering of this ERB template is not valid YAML ("+msg+"); nothing in this file was read")
+		}
+		return nil, true
+	}
+	best := 0
+	for i := 1; i < len(docs); i++ {
+		if worseYAML(docs[i].doc, docs[best].doc, env, a.RailsEnv) {
+			best = i
+		}
+	}
+	chosen := docs[best]
+	a.noteVariant(f, chosen.v)
+	for _, n := range chosen.v.notes {
+		if n.skipped && chosen.doc.File == f && !chosen.doc.DynamicStructure {
+			// ERB writes lines poollint did not render: the document is
+			// still generated (Octopus reads that as shard entries
+			// written with no pool).
+			chosen.doc.DynamicStructure = true
+			chosen.doc.DynamicReason = "ERB code `" + oneLine(string(f.Src[n.tag.Start:n.tag.End])) + "` on line " + strconv.Itoa(f.Lines.Pos(n.tag.Start).Line) + " can add, drop or repeat lines"
+			break
+		}
+	}
+	if firstErr != nil {
+		var ye *parser.YAMLError
+		if errors.As(firstErr, &ye) && ye.ERBReason != "" && chosen.doc.File == f && !chosen.doc.DynamicStructure {
+			// Another branch has ERB write lines poollint cannot see: the
+			// keys it may write are unknown, not absent.
+			chosen.doc.DynamicStructure, chosen.doc.DynamicReason = true, ye.ERBReason
+		}
+		span, msg := locateError(f, firstErr)
+		a.notModeled(span, "poollint's rendering of this ERB template "+joinWhen(firstErrVariant)+"is not valid YAML ("+msg+"); that branch was not read")
+	}
+	if chosen.doc.DynamicStructure && chosen.doc.File == f && !hasSkipped(chosen.v) {
+		a.notModeled(parser.Span{File: f.Path}, "ERB generates part of this file's structure ("+chosen.doc.DynamicReason+"); only what is written statically was read")
+	}
+	if truncated {
+		a.notModeled(f.Span(0, 0), "ERB in this file has more than "+strconv.Itoa(maxERBVariants)+" combinations of undecided conditions; only the first were read")
+	}
+	// Name the conditions where the chosen reading parts from a reading
+	// that gives other values.
+	mine := yamlFingerprint(chosen.doc, a.RailsEnv)
+	seen := map[string]bool{}
+	for _, o := range docs {
+		if o.v == chosen.v || yamlFingerprint(o.doc, a.RailsEnv) == mine {
+			continue
+		}
+		if k := firstDivergence(chosen.v.taken, o.v.taken); k >= 0 {
+			if w := assumptionAt(chosen.v, k); w != "" && !seen[w] {
+				seen[w] = true
+				a.ERBChoices = append(a.ERBChoices, ERBChoice{File: chosen.doc.File.Path, When: w})
+			}
+		}
+	}
+	if len(seen) > 0 {
+		var ws []string
+		for _, c := range a.ERBChoices {
+			if c.File == chosen.doc.File.Path {
+				ws = append(ws, c.When)
+			}
+		}
+		a.problem(parser.Span{File: f.Path}, "ERB conditions in this file cannot be decided here and its branches give different values; poollint read the worst case for pools and threads: "+strings.Join(ws, ", "), true)
+	}
+	return chosen.doc, true
+}
+
+// parseVariant parses one rendering, or the file it includes.
+func (a *App) parseVariant(f *parser.File, v *erbVariant, depth int) (*parser.YAMLDoc, error) {
+	if v.include != "" && strings.TrimSpace(string(v.r.Src)) == "" {
+		if depth >= maxIncludeDepth {
+			return nil, errors.New(f.Path + ": ERB includes nested too deeply")
+		}
+		inc := a.readFile(v.include)
+		if inc == nil {
+			return nil, nil
+		}
+		d, err := parser.ParseYAML(inc)
+		if err == nil && !d.DynamicStructure {
+			d.Scope = newERBScope(a.RailsEnv)
+			return d, nil
+		}
+		if d2, handled := a.renderedYAML(inc, depth+1); handled {
+			return d2, nil
+		}
+		return d, err
+	}
+	d, err := parser.ParseYAMLRendering(f, &v.r)
+	if err != nil {
+		return nil, err
+	}
+	d.Scope = v.scope
+	return d, nil
+}
+
+// noteVariant reports the Ruby the chosen rendering did not run and any
+// structure ERB still generates, at the smallest span.
+func (a *App) noteVariant(f *parser.File, v *erbVariant) {
+	seen := map[int]bool{}
+	for _, n := range v.notes {
+		if seen[n.tag.Start] {
+			continue // one note per tag: the first statement not run
+		}
+		seen[n.tag.Start] = true
+		a.notModeled(f.Span(n.s, n.e), n.msg)
+	}
+}
+
+func firstDivergence(a, b []int) int {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return -1
+}
+
+// assumptionAt is what variant v assumed at decision point k. Every
+// decision point is an assumption (conditions and includes alike), met
+// in the same order.
+func assumptionAt(v *erbVariant, k int) string {
+	if k < len(v.when) {
+		return v.when[k].When
+	}
+	return ""
+}
+
+// sizingKeys are the keys that size pools and thread counts: where the
+// branches of a template agree on them, which branch is read does not
+// change what the pool rules report.
+var sizingKeys = map[string]bool{
+	"pool": true, "max_connections": true, "min_connections": true, "url": true,
+	"concurrency": true, "threads": true, "processes": true, "workers": true,
+}
+
+// yamlFingerprint is the text of every sizing value of the section rules
+// read (the RAILS_ENV section when there is one), by key path.
+func yamlFingerprint(d *parser.YAMLDoc, railsEnv string) string {
+	var lines []string
+	walkYAMLValues(d, sectionOf(d, railsEnv), "", 0, func(path string, n *yaml.Node) {
+		if !sizingKeys[strings.TrimPrefix(path[strings.LastIndex(path, "/")+1:], ":")] {
+			return
+		}
+		sp := d.Span(n)
+		lines = append(lines, path+"="+string(d.File.Src[sp.Start.Offset:sp.End.Offset]))
+	})
+	sort.Strings(lines)
+	return strings.Join(lines, "\n")
+}
+
+func sectionOf(d *parser.YAMLDoc, railsEnv string) *yaml.Node {
+	if v, _ := d.Lookup(d.Root, railsEnv); v != nil && v.Kind == yaml.MappingNode {
+		return v
+	}
+	return d.Root
+}
+
+// walkYAMLValues calls fn on each scalar below n, merges resolved.
+func walkYAMLValues(d *parser.YAMLDoc, n *yaml.Node, path string, depth int, fn func(string, *yaml.Node)) {
+	n = parser.Resolve(n)
+	if n == nil || depth > 8 {
+		return
+	}
+	switch n.Kind {
+	case yaml.ScalarNode:
+		fn(path, n)
+	case yaml.MappingNode:
+		for _, e := range d.Entries(n) {
+			walkYAMLValues(d, e.Value, path+"/"+e.Key, depth+1, fn)
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			walkYAMLValues(d, c, path+"/"+strconv.Itoa(i), depth+1, fn)
+		}
+	}
+}
+
+// worseYAML reports whether a is a worse case than b for the rules: a
+// smaller pool, else more threads.
+func worseYAML(a, b *parser.YAMLDoc, env Env, railsEnv string) bool {
+	pa, ta := yamlExtremes(a, env, railsEnv)
+	pb, tb := yamlExtremes(b, env, railsEnv)
+	if pa != pb {
+		return pa < pb
+	}
+	return ta > tb
+}
+
+// yamlExtremes are the smallest pool and the most threads a document
+// writes (pool keys missing count as Active Record's default 5).
+func yamlExtremes(d *parser.YAMLDoc, env Env, railsEnv string) (minPool, maxThreads int) {
+	minPool, maxThreads = 1<<30, 0
+	walkYAMLValues(d, sectionOf(d, railsEnv), "", 0, func(path string, n *yaml.Node) {
+		key := path[strings.LastIndex(path, "/")+1:]
+		key = strings.TrimPrefix(key, ":")
+		var r Result
+		switch key {
+		case "pool", "max_connections", "concurrency", "threads", "processes":
+			r = ValueFromYAML(d, n).Eval(env)
+		default:
+			return
+		}
+		if !r.Known() {
+			return
+		}
+		if key == "pool" || key == "max_connections" {
+			minPool = min(minPool, r.Int)
+		} else {
+			maxThreads = max(maxThreads, r.Int)
+		}
+	})
+	return minPool, maxThreads
+}
+
+func hasSkipped(v *erbVariant) bool {
+	for _, n := range v.notes {
+		if n.skipped {
+			return true
+		}
+	}
+	return false
+}
+
+// joinWhen is a variant's assumptions as words for a message, "" when none.
+func joinWhen(v *erbVariant) string {
+	if len(v.when) == 0 {
+		return ""
+	}
+	var ws []string
+	for _, w := range v.when {
+		ws = append(ws, w.When)
+	}
+	return strings.Join(ws, " and ") + " "
+}
