@@ -122,17 +122,18 @@ func (a *App) renderedYAML(f *parser.File, depth int) (doc *parser.YAMLDoc, hand
 		a.notModeled(parser.Span{File: f.Path}, "ERB generates part of this file's structure ("+chosen.doc.DynamicReason+"); only what is written statically was read")
 	}
 	if truncated {
-		a.notModeled(f.Span(0, 0), "ERB in this file has more than "+strconv.Itoa(maxERBVariants)+" combinations of undecided conditions; only the first were read")
+		a.notModeled(parser.Span{File: f.Path}, "ERB in this file has more than "+strconv.Itoa(maxERBVariants)+" combinations of undecided conditions; only the first were read")
 	}
 	// Name the conditions where the chosen reading parts from a reading
 	// that gives other values.
+	// A condition is named when flipping it alone gives other values.
 	mine := yamlFingerprint(chosen.doc, a.RailsEnv)
 	seen := map[string]bool{}
 	for _, o := range docs {
 		if o.v == chosen.v || yamlFingerprint(o.doc, a.RailsEnv) == mine {
 			continue
 		}
-		if k := firstDivergence(chosen.v.taken, o.v.taken); k >= 0 {
+		if k := singleFlip(chosen.v.taken, o.v.taken); k >= 0 {
 			if w := assumptionAt(chosen.v, k); w != "" && !seen[w] {
 				seen[w] = true
 				a.ERBChoices = append(a.ERBChoices, ERBChoice{File: chosen.doc.File.Path, When: w})
@@ -192,13 +193,19 @@ func (a *App) noteVariant(f *parser.File, v *erbVariant) {
 	}
 }
 
-func firstDivergence(a, b []int) int {
+// singleFlip is the one decision point where two variants' choices differ
+// (as far as both go), or -1 when they differ at none or at several.
+func singleFlip(a, b []int) int {
+	k := -1
 	for i := 0; i < len(a) && i < len(b); i++ {
 		if a[i] != b[i] {
-			return i
+			if k >= 0 {
+				return -1
+			}
+			k = i
 		}
 	}
-	return -1
+	return k
 }
 
 // assumptionAt is what variant v assumed at decision point k. Every
@@ -215,7 +222,7 @@ func assumptionAt(v *erbVariant, k int) string {
 // branches of a template agree on them, which branch is read does not
 // change what the pool rules report.
 var sizingKeys = map[string]bool{
-	"pool": true, "max_connections": true, "min_connections": true, "url": true,
+	"pool": true, "max_connections": true, "min_connections": true,
 	"concurrency": true, "threads": true, "processes": true, "workers": true,
 }
 
