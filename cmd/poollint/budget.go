@@ -41,36 +41,39 @@ func runBudget(args []string, stdout, stderr io.Writer) int {
 	case cfg.fix || cfg.diff:
 		return usageError(stderr, errors.New("budget changes nothing: --fix and --diff belong to the lint command"))
 	}
+	// Text is printed app by app as each is checked (in discovery
+	// order); JSON is one document of every app's budget.
 	var apps []budget.App
-	_, allRead := lintPaths(cfg, stderr, func(root, display string) (report.App, error) {
+	var cur budget.App
+	code, printed := exitClean, 0
+	allRead, err := checkEach(cfg, stderr, func(root, display string) (report.App, func(), error) {
 		app, _, err := loadApp(cfg, root, display)
 		if err != nil {
-			return report.App{}, err
+			return report.App{}, nil, err
 		}
-		apps = append(apps, budget.App{Display: display, Budget: app.Budget()})
-		return report.App{}, nil
-	})
-	code := exitClean
-	for _, a := range apps {
-		if budget.Over(a.Budget) {
+		a := budget.App{Display: display, Budget: app.Budget()}
+		return report.App{}, func() { cur = a }, nil
+	}, func(report.App) error {
+		if budget.Over(cur.Budget) {
 			code = exitFindings
 		}
-	}
+		if cfg.format == "json" {
+			apps = append(apps, cur)
+			return nil
+		}
+		if printed > 0 {
+			if _, err := fmt.Fprintln(stdout); err != nil {
+				return err
+			}
+		}
+		printed++
+		return budget.Text(stdout, cur.Display, cur.Budget)
+	})
 	if !allRead {
 		code = exitTrouble
 	}
-	if cfg.format == "json" {
-		return wrote(budget.JSON(stdout, apps), stderr, code)
+	if err == nil && cfg.format == "json" {
+		err = budget.JSON(stdout, apps)
 	}
-	for i, a := range apps {
-		if i > 0 {
-			if _, err := fmt.Fprintln(stdout); err != nil {
-				return wrote(err, stderr, code)
-			}
-		}
-		if err := budget.Text(stdout, a.Display, a.Budget); err != nil {
-			return wrote(err, stderr, code)
-		}
-	}
-	return code
+	return wrote(err, stderr, code)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -16,9 +17,35 @@ import (
 // changes. Either ends with a "fixed N problems in M files, K remain"
 // line on stderr (for the text format), so the report on stdout stays
 // what a plain lint prints.
-func runFix(cfg lintConfig, write writeReport, stdout, stderr io.Writer) int {
+func runFix(cfg lintConfig, stream newStream, stdout, stderr io.Writer) int {
 	f := &fixing{cfg: cfg, stderr: stderr}
-	apps, allRead := lintPaths(cfg, stderr, f.check)
+	// Apps are fixed in parallel, each by a fixing of its own whose lines
+	// and counts join the run's in discovery order.
+	check := func(root, display string) (report.App, func(), error) {
+		var lines bytes.Buffer
+		one := &fixing{cfg: cfg, stderr: &lines}
+		app, err := one.check(root, display)
+		return app, func() {
+			_, _ = stderr.Write(lines.Bytes())
+			f.fixed += one.fixed
+			f.files += one.files
+			f.diffs = append(f.diffs, one.diffs...)
+			f.unwritable = f.unwritable || one.unwritable
+		}, err
+	}
+	var out report.Stream
+	if !cfg.diff {
+		out = stream(stdout)
+	}
+	fails, remain := false, 0
+	allRead, err := checkEach(cfg, stderr, check, func(app report.App) error {
+		fails = fails || failing([]report.App{app}, cfg.failOn)
+		remain += len(app.Diagnostics)
+		if out == nil {
+			return nil
+		}
+		return out.Add(app)
+	})
 
 	code := exitClean
 	switch {
@@ -26,22 +53,23 @@ func runFix(cfg lintConfig, write writeReport, stdout, stderr io.Writer) int {
 		code = exitTrouble
 	case cfg.diff && len(f.diffs) > 0:
 		code = exitFindings
-	case !cfg.diff && failing(apps, cfg.failOn):
+	case !cfg.diff && fails:
 		code = exitFindings
 	}
 
-	var err error
-	if cfg.diff {
+	switch {
+	case err != nil:
+	case cfg.diff:
 		for _, d := range f.diffs {
 			if _, err = io.WriteString(stdout, d); err != nil {
 				break
 			}
 		}
-	} else {
-		err = write(stdout, apps)
+	default:
+		err = out.End()
 	}
 	if cfg.format == "text" {
-		fmt.Fprintln(stderr, f.summary(report.Summarize(apps).Total()))
+		fmt.Fprintln(stderr, f.summary(remain))
 	}
 	return wrote(err, stderr, code)
 }

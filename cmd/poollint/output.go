@@ -13,27 +13,29 @@ import (
 	"github.com/poollint/poollint/rules"
 )
 
-// writeReport writes the report of a run in one format.
-type writeReport func(w io.Writer, apps []report.App) error
+// newStream starts the report of a run in one format, written app by app.
+type newStream func(w io.Writer) report.Stream
 
-// reporter returns the writer for --format. Unknown formats are a usage
-// error caught before any app is read.
-func reporter(format string, color bool) (writeReport, error) {
+// reporter returns the stream for --format. Unknown formats are a usage
+// error caught before any app is read. Text and github stream app by app;
+// checkstyle and SARIF are one document each, kept trimmed to the files
+// the findings quote until the end; JSON streams its diagnostics.
+func reporter(format string, color bool) (newStream, error) {
 	switch format {
 	case "text":
-		return func(w io.Writer, apps []report.App) error {
-			return report.Text(w, apps, report.Options{Color: color, FixHints: true})
+		return func(w io.Writer) report.Stream {
+			return report.NewTextStream(w, report.Options{Color: color, FixHints: true})
 		}, nil
 	case "json":
-		return report.JSON, nil
+		return report.NewJSONStream, nil
 	case "github":
-		return report.GitHub, nil
+		return report.NewGitHubStream, nil
 	case "checkstyle":
-		return report.Checkstyle, nil
+		return func(w io.Writer) report.Stream { return report.NewCollectedStream(w, report.Checkstyle) }, nil
 	case "sarif":
 		info := sarifToolInfo()
-		return func(w io.Writer, apps []report.App) error {
-			return report.SARIF(w, apps, info)
+		return func(w io.Writer) report.Stream {
+			return report.NewCollectedStream(w, func(w io.Writer, apps []report.App) error { return report.SARIF(w, apps, info) })
 		}, nil
 	}
 	return nil, fmt.Errorf("unknown --format %q (want text, json, github, sarif or checkstyle)", format)

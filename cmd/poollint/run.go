@@ -66,74 +66,37 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 		_, err := fmt.Fprintln(stdout, versionLine())
 		return wrote(err, stderr, exitClean)
 	}
-	write, err := reporter(cfg.format, !cfg.noColor && colorWanted(stdout))
+	stream, err := reporter(cfg.format, !cfg.noColor && colorWanted(stdout))
 	if err != nil {
 		return usageError(stderr, err)
 	}
 
 	if cfg.fix || cfg.diff {
-		return runFix(cfg, write, stdout, stderr)
+		return runFix(cfg, stream, stdout, stderr)
 	}
-	apps, allRead := lintPaths(cfg, stderr, func(root, display string) (report.App, error) {
+	out := stream(stdout)
+	fails := false
+	allRead, err := checkEach(cfg, stderr, func(root, display string) (report.App, func(), error) {
 		app, diags, err := lintApp(cfg, root, display)
 		if err != nil {
-			return report.App{}, err
+			return report.App{}, nil, err
 		}
-		return reportApp(app, diags), nil
+		return reportApp(app, diags), nil, nil
+	}, func(app report.App) error {
+		fails = fails || failing([]report.App{app}, cfg.failOn)
+		return out.Add(app)
 	})
+	if err == nil {
+		err = out.End()
+	}
 	code := exitClean
 	switch {
 	case !allRead:
 		code = exitTrouble
-	case failing(apps, cfg.failOn):
+	case fails:
 		code = exitFindings
 	}
-	return wrote(write(stdout, apps), stderr, code)
-}
-
-// checkApp checks the app at root (named display in the output): a lint,
-// or a lint that fixes. Its error means the app could not be read.
-type checkApp func(root, display string) (report.App, error)
-
-// lintPaths discovers every app at or under the PATHs and checks each.
-// A PATH or app that cannot be read is reported on stderr and the others
-// are still checked; allRead says whether that never happened.
-func lintPaths(cfg lintConfig, stderr io.Writer, check checkApp) (apps []report.App, allRead bool) {
-	allRead = true
-	seen := map[string]bool{} // `poollint . myapp` lints myapp once
-	for _, path := range cfg.paths {
-		roots, err := rails.Discover(path)
-		if errors.Is(err, rails.ErrNotInApp) {
-			// A file of another service in a monorepo (pre-commit passes
-			// file names): nothing of poollint's to check, not a failure.
-			fmt.Fprintf(stderr, "poollint: %s: not inside a Rails app; skipped\n", redact.Path(path))
-			continue
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "poollint: %s: %s\n", redact.Path(path), redact.Message(withoutPath(err).Error()))
-			allRead = false
-		} else if len(roots) == 0 {
-			fmt.Fprintf(stderr, "poollint: no Rails app found under %s (an app root has config/ plus Gemfile or config/application.rb)\n", redact.Path(path))
-			allRead = false
-		}
-		for _, root := range roots { // a walk that failed part-way still lints what it found
-			if abs, err := filepath.Abs(root); err == nil {
-				if seen[abs] {
-					continue
-				}
-				seen[abs] = true
-			}
-			display := displayPath(path, root)
-			app, err := check(root, display)
-			if err != nil {
-				fmt.Fprintf(stderr, "poollint: %s: %s\n", redact.Path(display), redact.Message(err.Error()))
-				allRead = false
-				continue
-			}
-			apps = append(apps, app)
-		}
-	}
-	return apps, allRead
+	return wrote(err, stderr, code)
 }
 
 // lintApp loads the app at root, runs the selected rules, then applies

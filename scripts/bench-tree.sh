@@ -1,0 +1,39 @@
+#!/bin/sh
+# Measures poollint over generated trees of Rails apps (copies of
+# testdata/apps), all in one run: wall time against `cat` of the same
+# files, GOMAXPROCS=1 against 2, and peak RSS at 1,000 and 10,000 apps for
+# every format. Needs GNU time (apt-get install time). Prints ratios for the
+# README's "Performance" section.
+#
+#   scripts/bench-tree.sh [SMALL [LARGE]]     (default 1000 10000)
+set -eu
+small=${1:-1000}
+large=${2:-10000}
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$root"
+go build -o "$work/poollint" ./cmd/poollint
+for n in "$small" "$large"; do
+	go run ./internal/apptree/gen -n "$n" -o "$work/tree-$n" >/dev/null
+done
+
+# seconds of wall time and peak RSS (KB) of a command, via GNU time
+measure() {
+	/usr/bin/time -f "%e %M" -o "$work/m" "$@" >/dev/null 2>&1 || true
+	cat "$work/m"
+}
+big="$work/tree-$large"
+set -- $(measure sh -c "find '$big' -type f -exec cat {} + >/dev/null")
+cat_s=$1
+set -- $(GOMAXPROCS=1 measure "$work/poollint" "$big"); one_s=$1
+set -- $(GOMAXPROCS=2 measure "$work/poollint" "$big"); two_s=$1
+echo "apps=$large cat=${cat_s}s poollint GOMAXPROCS=1 ${one_s}s, GOMAXPROCS=2 ${two_s}s"
+echo "speed-up GOMAXPROCS 2 vs 1: $(echo "scale=2; $one_s / $two_s" | bc)x"
+echo "GOMAXPROCS=2 time vs cat: $(echo "scale=2; $two_s / $cat_s" | bc)x"
+for f in text json sarif github checkstyle budget; do
+	if [ "$f" = budget ]; then cmd=budget; args=""; else cmd=""; args="--format $f"; fi
+	set -- $(measure "$work/poollint" $cmd $args "$work/tree-$small"); s_rss=$2
+	set -- $(measure "$work/poollint" $cmd $args "$big"); l_rss=$2
+	echo "$f: peak RSS ${s_rss} KB at $small apps, ${l_rss} KB at $large: $(echo "scale=2; $l_rss / $s_rss" | bc)x"
+done
