@@ -33,6 +33,7 @@ func FuzzMaskERB(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Add([]byte("<%%<%=%><%-%><%=-%>%%><%# %%> %>"))
+	addAppSeeds(f, isYAMLName)
 	f.Fuzz(func(t *testing.T, src []byte) {
 		tags, err := ScanERB(src)
 		var ee *ERBError
@@ -67,6 +68,7 @@ func FuzzParseYAML(f *testing.F) {
 	for _, s := range fuzzYAMLSeeds {
 		f.Add([]byte(s))
 	}
+	addAppSeeds(f, isYAMLName)
 	f.Fuzz(func(t *testing.T, src []byte) {
 		file := NewFile("config/database.yml", "", src)
 		d, err := ParseYAML(file)

@@ -20,6 +20,7 @@ func FuzzParseProcfile(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
+	addAppSeeds(f, isProcfileName)
 	f.Fuzz(func(t *testing.T, src []byte) {
 		file := NewFile("Procfile", "/app/Procfile", src)
 		pf := ParseProcfile(file)

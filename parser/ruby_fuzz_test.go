@@ -20,6 +20,7 @@ func FuzzParseRuby(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
+	addAppSeeds(f, isRubyName)
 	f.Fuzz(func(t *testing.T, src []byte) {
 		file := NewFile("config/puma.rb", "", src)
 		r, err := ParseRuby(file)
