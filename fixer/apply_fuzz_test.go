@@ -2,6 +2,9 @@ package fixer
 
 import (
 	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -14,6 +17,10 @@ func FuzzApply(f *testing.F) {
 	f.Add([]byte("pool: 5\nthreads: 10\n"), []byte{6, 1, 2, 0, 0, 1, 6, 1, 3})
 	f.Add([]byte(""), []byte{0, 0, 1, 0, 0, 1})
 	f.Add([]byte("a\r\nb\r\n"), []byte{1, 2, 0, 2, 0, 5, 3, 9, 1})
+	// Real config files, each with a plan of overlapping and touching edits.
+	for i, src := range appSeeds(f, 24) {
+		f.Add(src, []byte{byte(i), 3, 3, byte(i + 2), 0, 1, byte(i + 2), 0, 2, byte(i + 3), 5, 0})
+	}
 	f.Fuzz(func(t *testing.T, src, plan []byte) {
 		texts := []string{"", "x", "\n", "pool: 10\n", "\r\n", "ab"}
 		var edits []Edit
@@ -67,4 +74,29 @@ func FuzzApply(f *testing.F) {
 			}
 		}
 	})
+}
+
+// appSeeds returns up to n config files of testdata/apps (database.yml,
+// puma.rb, Procfile), the texts fixes really edit.
+func appSeeds(f *testing.F, n int) [][]byte {
+	f.Helper()
+	var out [][]byte
+	err := filepath.WalkDir(filepath.Join("..", "testdata", "apps"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || len(out) >= n || !d.Type().IsRegular() {
+			return err
+		}
+		switch d.Name() {
+		case "database.yml", "puma.rb", "Procfile":
+			src, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			out = append(out, src)
+		}
+		return nil
+	})
+	if err != nil {
+		f.Fatal(err)
+	}
+	return out
 }

@@ -99,7 +99,7 @@ func FuzzValueFromRuby(f *testing.F) {
 		built := 0
 		for _, c := range r.Calls(r.Root) {
 			for _, a := range c.Args {
-				if built++; built > 200 {
+				if built++; built > 40 {
 					return // enough for one input; each build walks the assignments
 				}
 				checkValue(t, ValueFromRuby(r, a), len(src))
@@ -107,7 +107,7 @@ func FuzzValueFromRuby(f *testing.F) {
 		}
 		for _, as := range r.Assignments() {
 			for _, a := range as {
-				if built++; built > 200 {
+				if built++; built > 40 {
 					return
 				}
 				checkValue(t, ValueFromRuby(r, a.Value), len(src))
@@ -138,7 +138,7 @@ func FuzzValueFromYAML(f *testing.F) {
 		built := 0
 		var walk func(n *yaml.Node, depth int)
 		walk = func(n *yaml.Node, depth int) {
-			if n == nil || depth > 64 || built > 200 {
+			if n == nil || depth > 64 || built > 40 {
 				return
 			}
 			if n.Kind == yaml.ScalarNode {
