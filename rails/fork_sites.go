@@ -45,10 +45,11 @@ var parallelMethods = []string{"map", "each", "each_with_index", "map_with_index
 // every other read, follows no symlink, and says (as info: this is app
 // code, not configuration) which subtrees it could not scan.
 func (a *App) loadForkSites() {
-	w := forkWalk{a: a}
+	w := forkWalk{a: a, runners: map[string]bool{}}
 	for _, dir := range forkDirs {
 		w.dir(dir, 0)
 	}
+	a.markRunnerScripts(w.runners)
 }
 
 // maxWalkDepth and maxWalkPath bound the walk: a tree nested deeper is
@@ -62,6 +63,8 @@ const (
 type forkWalk struct {
 	a    *App
 	seen int
+	// runners are the files the walked files run with `rails runner`.
+	runners map[string]bool
 }
 
 func (w *forkWalk) dir(rel string, depth int) {
@@ -91,7 +94,7 @@ func (w *forkWalk) dir(rel string, depth int) {
 				return
 			}
 			w.seen++
-			w.a.ForkSites = append(w.a.ForkSites, w.a.forkSitesIn(p)...)
+			w.a.ForkSites = append(w.a.ForkSites, w.a.forkSitesIn(p, w.runners)...)
 		}
 	}
 }
@@ -119,7 +122,7 @@ func (a *App) mayHoldForks(rel string) bool {
 
 // forkSitesIn reads and scans one file. A file that cannot be read or is
 // not text is skipped: it is app code, and a fork in it is all we look for.
-func (a *App) forkSitesIn(rel string) []*ForkSite {
+func (a *App) forkSitesIn(rel string, runners map[string]bool) []*ForkSite {
 	f := a.Files[rel]
 	var src []byte
 	if f != nil {
@@ -129,6 +132,9 @@ func (a *App) forkSitesIn(rel string) []*ForkSite {
 		if src, err = a.readThroughOverlay(rel); err != nil {
 			return nil
 		}
+	}
+	for _, t := range runnerTargets(src, false) {
+		runners[t] = true
 	}
 	if !bytes.Contains(src, []byte("fork")) && !bytes.Contains(src, []byte("Parallel")) {
 		return nil
@@ -168,12 +174,25 @@ func arLoaded(rel string, src []byte) bool {
 	if (top == "app" || top == "config" || top == "lib") && path.Ext(rel) == ".rb" {
 		return true
 	}
+	code := withoutCommentLines(src)
 	for _, hint := range []string{"environment", "ActiveRecord", "ApplicationRecord", "Rails.application"} {
-		if bytes.Contains(src, []byte(hint)) {
+		if bytes.Contains(code, []byte(hint)) {
 			return true
 		}
 	}
 	return false
+}
+
+// withoutCommentLines drops the lines that are only a comment: a script
+// that says "no environment" in prose does not load one.
+func withoutCommentLines(src []byte) []byte {
+	var out []byte
+	for _, line := range bytes.SplitAfter(src, []byte("\n")) {
+		if !bytes.HasPrefix(bytes.TrimLeft(line, " \t"), []byte("#")) {
+			out = append(out, line...)
+		}
+	}
+	return out
 }
 
 // findForkSites returns the forks in r.

@@ -1,0 +1,3 @@
+every 1.day do
+  runner "script/weekly.rb"
+end

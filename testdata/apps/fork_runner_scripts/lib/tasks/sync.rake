@@ -1,0 +1,3 @@
+task :sync do
+  sh "bin/rails runner script/sync_all.rb"
+end

@@ -1,0 +1,3 @@
+# Usage: bin/rails runner script/backfill.rb
+Process.fork do
+end

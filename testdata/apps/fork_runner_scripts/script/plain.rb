@@ -1,0 +1,3 @@
+# Forks without the app: no runner, no environment.
+Process.fork do
+end

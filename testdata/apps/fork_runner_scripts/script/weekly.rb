@@ -1,0 +1,4 @@
+2.times do
+  Process.fork do
+  end
+end
