@@ -24,7 +24,6 @@ func poolOf(t *testing.T, db string) (string, *App) {
 	return strings.TrimSpace(cs[0].Pool.Raw) + "=" + strconv.Itoa(r.Int), app
 }
 
-
 func TestERBTemplateForms(t *testing.T) {
 	tests := []struct {
 		name, db, want string
