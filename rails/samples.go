@@ -22,8 +22,8 @@ var sampleWords = []string{"example", "sample", "dist", "template", "tmpl", "def
 var databaseAdapterSamples = []string{".postgresql", ".mysql", ".sqlite3"}
 
 // sampleCandidates lists the sample names of rel, most preferred first:
-// suffixes, then the word inside the name, then before it, then (for
-// database.yml) the adapter copies.
+// suffixes, then the same words after a dash, then the word inside the
+// name, then before it, then (for database.yml) the adapter copies.
 func sampleCandidates(rel string) []string {
 	dir, base := path.Split(rel)
 	ext := path.Ext(base)
@@ -31,6 +31,12 @@ func sampleCandidates(rel string) []string {
 	var out []string
 	for _, s := range sampleSuffixes {
 		out = append(out, rel+s)
+	}
+	for _, w := range sampleWords {
+		// database.yml-example: a dash instead of the dot (a real app,
+		// rw2_alaveteli_samples, ships database.yml-example and
+		// sidekiq.yml-example).
+		out = append(out, rel+"-"+w)
 	}
 	for _, w := range sampleWords {
 		out = append(out, dir+stem+"."+w+ext)
