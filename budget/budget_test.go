@@ -36,12 +36,18 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			b := app.Budget()
 			var text, js bytes.Buffer
-			if err := Text(&text, name, b); err != nil {
-				t.Fatal(err)
+			var apps []App
+			for i, b := range app.Budgets() {
+				if i > 0 {
+					text.WriteString("\n")
+				}
+				if err := Text(&text, name, b); err != nil {
+					t.Fatal(err)
+				}
+				apps = append(apps, App{Display: name, Budget: b})
 			}
-			if err := JSON(&js, []App{{Display: name, Budget: b}}); err != nil {
+			if err := JSON(&js, apps); err != nil {
 				t.Fatal(err)
 			}
 			compare(t, filepath.Join("testdata", name+".txt"), text.String())

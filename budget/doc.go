@@ -5,7 +5,9 @@
 //
 // # Text
 //
-// One table per database server (process, kind, dynos, processes/dyno,
+// One budget per deployment (a Procfile, config/deploy.yml, a Kamal
+// destination), since each is a whole way of running the app. One table
+// per database server (process, kind, dynos — hosts for Kamal —, processes/dyno,
 // threads, pool, connections), then the total, the limit and the
 // headroom. A number followed by "*" is assumed (a default, or a written
 // default with its variable unset) and a note below says why; "?" is a
@@ -22,6 +24,9 @@
 //	  "version": 1,
 //	  "apps": [{
 //	    "root": "myapp",                   // as the user typed the PATH
+//	    "deployment": "config/deploy.yml", // "Procfile", a deployment file, "" for implied processes;
+//	                                       // an app with several deployments has one entry per deployment
+//	    "unit": "host",                    // what "dynos" counts there: dyno, host, container
 //	    "databases": [{                    // one per database server; the primary's first
 //	      "name": "DATABASE_URL",          // URL variable, host:port/database, or config name
 //	      "url_var": "DATABASE_URL",       // "" when not reached through a URL variable

@@ -31,11 +31,13 @@ type jsonDoc struct {
 }
 
 type jsonApp struct {
-	Root      string         `json:"root"`
-	Databases []jsonServer   `json:"databases"`
-	Redis     *jsonRedis     `json:"redis"`
-	Excluded  []jsonExcluded `json:"excluded"`
-	Notes     []jsonNote     `json:"notes"`
+	Root       string         `json:"root"`
+	Deployment string         `json:"deployment"`
+	Unit       string         `json:"unit"`
+	Databases  []jsonServer   `json:"databases"`
+	Redis      *jsonRedis     `json:"redis"`
+	Excluded   []jsonExcluded `json:"excluded"`
+	Notes      []jsonNote     `json:"notes"`
 }
 
 type jsonNumber struct {
@@ -128,7 +130,7 @@ type jsonNote struct {
 }
 
 func toJSON(display string, b rails.Budget) jsonApp {
-	out := jsonApp{Root: display, Databases: []jsonServer{}, Excluded: []jsonExcluded{}, Notes: []jsonNote{}}
+	out := jsonApp{Root: display, Deployment: b.Deployment, Unit: b.Unit, Databases: []jsonServer{}, Excluded: []jsonExcluded{}, Notes: []jsonNote{}}
 	for _, s := range b.Servers {
 		js := jsonServer{Name: s.Name, URLVar: s.URLVar, Configs: s.Configs, Primary: s.Primary, Replica: s.Replica,
 			Rows: []jsonRow{}, Total: s.Total, Complete: s.Complete, Limit: limitJSON(s.Limit),

@@ -15,15 +15,23 @@ import (
 // Redis, then what is not counted and the notes.
 func Text(w io.Writer, app string, b rails.Budget) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "Connection budget of %s\n", app)
+	title := app
+	if b.Deployment != "" && b.Unit != "dyno" {
+		title += ", deployment " + b.Deployment
+	}
+	fmt.Fprintf(bw, "Connection budget of %s\n", title)
 	if len(b.Servers) == 0 {
 		fmt.Fprintf(bw, "\nNo database: no config for the environment in config/database.yml and no DATABASE_URL poollint can see.\n")
 	}
+	unit := b.Unit
+	if unit == "" {
+		unit = "dyno"
+	}
 	for _, s := range b.Servers {
-		writeServer(bw, s)
+		writeServer(bw, s, unit)
 	}
 	if b.Redis != nil {
-		writeRedis(bw, b.Redis)
+		writeRedis(bw, b.Redis, unit)
 	}
 	if len(b.Excluded) > 0 {
 		var parts []string
@@ -45,14 +53,14 @@ func Text(w io.Writer, app string, b rails.Budget) error {
 	return bw.Flush()
 }
 
-func writeServer(w io.Writer, s *rails.DatabaseServer) {
+func writeServer(w io.Writer, s *rails.DatabaseServer, unit string) {
 	title := "Database " + s.Name
 	if cs := strings.Join(s.Configs, ", "); cs != s.Name {
 		title += " (" + cs + ")"
 	}
 	fmt.Fprintf(w, "\n%s\n", title)
 	t := &table{right: []bool{false, false, true, true, true, true, true, false}}
-	t.add("PROCESS", "KIND", "DYNOS", "PROCESSES/DYNO", "THREADS", "POOL", "CONNECTIONS", "")
+	t.add("PROCESS", "KIND", strings.ToUpper(unit)+"S", "PROCESSES/"+strings.ToUpper(unit), "THREADS", "POOL", "CONNECTIONS", "")
 	for _, u := range s.Uses {
 		r := u.Row
 		t.add(r.Name, r.Kind.String(), cell(r.Dynos), cell(r.PerDyno), cell(r.Threads), poolCell(u), totalCell(u.Total), howCell(u))
@@ -63,10 +71,10 @@ func writeServer(w io.Writer, s *rails.DatabaseServer) {
 	t.write(w)
 }
 
-func writeRedis(w io.Writer, r *rails.RedisBudget) {
+func writeRedis(w io.Writer, r *rails.RedisBudget, unit string) {
 	fmt.Fprintf(w, "\nRedis (Sidekiq)\n")
 	t := &table{right: []bool{false, false, true, true, true, true, false}}
-	t.add("PROCESS", "ROLE", "DYNOS", "PROCESSES/DYNO", "CONNECTIONS/PROCESS", "CONNECTIONS", "")
+	t.add("PROCESS", "ROLE", strings.ToUpper(unit)+"S", "PROCESSES/"+strings.ToUpper(unit), "CONNECTIONS/PROCESS", "CONNECTIONS", "")
 	for _, rr := range r.Rows {
 		t.add(rr.Row.Name, rr.Role, cell(rr.Row.Dynos), cell(rr.Row.PerDyno), cell(rr.PerProcess), totalCell(rr.Total), "")
 	}

@@ -10,10 +10,11 @@ import (
 // Flags are the command line's settings that a config file also sets.
 // The command line wins: it is the more specific, later choice.
 type Flags struct {
-	RailsEnv string            // --rails-env; "" when not given
-	Env      map[string]string // --env K=V; each variable wins over the file's
-	Select   []string          // --select; when given, replaces the file's select
-	Ignore   []string          // --ignore; added to the file's ignore
+	RailsEnv   string            // --rails-env; "" when not given
+	Deployment string            // --deployment; "" when not given
+	Env        map[string]string // --env K=V; each variable wins over the file's
+	Select     []string          // --select; when given, replaces the file's select
+	Ignore     []string          // --ignore; added to the file's ignore
 }
 
 // LoadOptions returns how to load an app: rails_env and env from the
@@ -21,10 +22,13 @@ type Flags struct {
 // from .poollint.yml, then --env), plus the formation, database limit and
 // PgBouncers the file declares. c may be nil.
 func (c *Config) LoadOptions(f Flags, display string) rails.Options {
-	o := rails.Options{Display: display, RailsEnv: f.RailsEnv, Env: map[string]string{}}
+	o := rails.Options{Display: display, RailsEnv: f.RailsEnv, Deployment: f.Deployment, Env: map[string]string{}}
 	if c != nil {
 		if o.RailsEnv == "" {
 			o.RailsEnv = c.RailsEnv
+		}
+		if o.Deployment == "" {
+			o.Deployment = c.Deployment
 		}
 		maps.Copy(o.Env, c.Env)
 		o.Formation = c.Formation

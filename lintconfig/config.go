@@ -33,11 +33,14 @@ type PgBouncerDecl = rails.PgBouncerDecl
 type Config struct {
 	Path string // the file as it was opened
 
-	RailsEnv string            // rails_env: "" when not set
-	Env      map[string]string // env: variables as written (5 reads as "5")
-	Select   []string          // select: rule IDs, checked against the registry
-	Ignore   []string          // ignore: rule IDs
-	Severity map[string]rules.Severity
+	RailsEnv string // rails_env: "" when not set
+	// Deployment selects the one deployment to lint ("config/deploy.yml",
+	// "Procfile"); "" lints them all.
+	Deployment string
+	Env        map[string]string // env: variables as written (5 reads as "5")
+	Select     []string          // select: rule IDs, checked against the registry
+	Ignore     []string          // ignore: rule IDs
+	Severity   map[string]rules.Severity
 	// Formation is the dyno count per process type (formation:).
 	Formation map[string]int
 	// Database is database: {max_connections: N} or {plan: NAME}.

@@ -97,7 +97,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown key", "rails_env: production\nenv: {}\nselect: []\nselct: [puma-threads-exceed-pool]\n",
 			[]string{`4: unknown key "selct" (did you mean "select"?)`}},
 		{"unknown key without a guess", "colour: red\n",
-			[]string{`1: unknown key "colour"; the keys are rails_env, env, select, ignore, severity, formation, database, pgbouncer`}},
+			[]string{`1: unknown key "colour"; the keys are rails_env, env, select, ignore, severity, formation, database, pgbouncer, deployment`}},
 		{"nested unknown key", "database:\n  max_conections: 10\n",
 			[]string{`2: unknown key "max_conections" in database (did you mean "max_connections"?)`}},
 		{"rails_env type", "\nrails_env: [production]\n",
@@ -138,7 +138,7 @@ func TestParseErrors(t *testing.T) {
 		{"duplicate key", "select: []\nignore: []\nselect: []\n",
 			[]string{`3: key "select" is given twice (first on line 1)`}},
 		{"not a mapping", "- select\n",
-			[]string{"1: the file must be a mapping of settings (rails_env, env, select, ignore, severity, formation, database, pgbouncer), not a list"}},
+			[]string{"1: the file must be a mapping of settings (rails_env, env, select, ignore, severity, formation, database, pgbouncer, deployment), not a list"}},
 		{"YAML syntax", "select: [a\nignore: []\n",
 			nil}, // the line comes from the YAML parser; checked below
 		{"ERB", "env:\n  X: <%= 1 %>\n",
@@ -223,4 +223,17 @@ func TestApply(t *testing.T) {
 		t.Errorf("nil RuleOptions = %+v", ro)
 	}
 	none.ApplySeverity(nil)
+}
+
+func TestDeploymentKeySelectsAndFlagWins(t *testing.T) {
+	c, err := parseAt("app/.poollint.yml", ".poollint.yml", []byte("deployment: config/deploy.yml\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := c.LoadOptions(Flags{}, "app"); o.Deployment != "config/deploy.yml" {
+		t.Errorf("deployment from the file: %q", o.Deployment)
+	}
+	if o := c.LoadOptions(Flags{Deployment: "Procfile"}, "app"); o.Deployment != "Procfile" {
+		t.Errorf("--deployment wins over the file: %q", o.Deployment)
+	}
 }

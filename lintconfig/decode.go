@@ -16,7 +16,7 @@ import (
 
 // The keys each mapping of the file accepts, in the order the docs list them.
 var (
-	topKeys       = []string{"rails_env", "env", "select", "ignore", "severity", "formation", "database", "pgbouncer"}
+	topKeys       = []string{"rails_env", "env", "select", "ignore", "severity", "formation", "database", "pgbouncer", "deployment"}
 	databaseKeys  = []string{"max_connections", "plan"}
 	pgbouncerKeys = []string{"host", "port", "mode", "max_prepared_statements", "processes"}
 	poolModes     = []string{"transaction", "session", "statement"}
@@ -81,6 +81,14 @@ func (d *decoder) decode(f *parser.File) {
 				}
 				d.c.RailsEnv = s
 				d.span("rails_env", v)
+			}
+		case "deployment":
+			if s, ok := d.str(v, "deployment"); ok {
+				if s == "" {
+					d.errorf(v, "deployment must not be empty")
+				}
+				d.c.Deployment = s
+				d.span("deployment", v)
 			}
 		case "env":
 			d.env(v)

@@ -42,9 +42,14 @@ func unknownCount(reason string) Count { return Count{Reason: reason} }
 
 // Budget is the connection arithmetic of the formation.
 type Budget struct {
-	Rows    []*BudgetRow
-	Servers []*DatabaseServer // in order of first use; the primary's first
-	Redis   *RedisBudget      // nil when no process runs Sidekiq
+	// Deployment names the deployment counted ("config/deploy.yml",
+	// "Procfile"; "" for processes implied by the app's files), and Unit
+	// what it calls one copy of a process ("host", "dyno").
+	Deployment string
+	Unit       string
+	Rows       []*BudgetRow
+	Servers    []*DatabaseServer // in order of first use; the primary's first
+	Redis      *RedisBudget      // nil when no process runs Sidekiq
 	// Excluded are the process types left out (release), with why.
 	Excluded []Excluded
 	// Notes explain every assumed or unknown number, row by row, then the
@@ -178,9 +183,15 @@ type Note struct {
 
 // Budget computes the connection budget of the formation.
 func (a *App) Budget() Budget {
-	bb := &budgetBuilder{app: a, servers: map[string]*DatabaseServer{}}
+	return a.budgetOf(a.Processes, "", "dyno")
+}
+
+// budgetOf computes the budget of some of the app's processes: one
+// deployment's (capacity_deploy.go).
+func (a *App) budgetOf(processes []*Process, deployment, unit string) Budget {
+	bb := &budgetBuilder{app: a, servers: map[string]*DatabaseServer{}, b: Budget{Deployment: deployment, Unit: unit}}
 	bb.providedVars()
-	for _, p := range a.Processes {
+	for _, p := range processes {
 		if why, out := a.excludedFromBudget(p); out {
 			bb.b.Excluded = append(bb.b.Excluded, Excluded{Name: p.Name, Why: why})
 			continue
@@ -189,7 +200,9 @@ func (a *App) Budget() Budget {
 			bb.addRow(row)
 		}
 	}
-	bb.noteFormationLeftovers()
+	if unit == "dyno" {
+		bb.noteFormationLeftovers()
+	}
 	// The primary's server leads: the declared limit is its limit.
 	sort.SliceStable(bb.order, func(i, j int) bool { return bb.order[i].Primary && !bb.order[j].Primary })
 	for _, s := range bb.order {
@@ -246,8 +259,9 @@ func (a *App) excludedFromBudget(p *Process) (string, bool) {
 // assumed or unknown number.
 func (bb *budgetBuilder) addRow(row *BudgetRow) {
 	bb.b.Rows = append(bb.b.Rows, row)
-	bb.noteCount(row.Name, "dynos", row.Dynos)
-	bb.noteCount(row.Name, "processes per dyno", row.PerDyno)
+	unit := row.Process.CopyUnit()
+	bb.noteCount(row.Name, unit+"s", row.Dynos)
+	bb.noteCount(row.Name, "processes per "+unit, row.PerDyno)
 	bb.noteCount(row.Name, "threads", row.Threads)
 	if row.Need.Known && row.Need.N != row.Threads.N && row.Need.Source != "" {
 		bb.note(row.Name, "connections per process: "+row.Need.Source)
@@ -378,13 +392,7 @@ func (bb *budgetBuilder) noteFormationLeftovers() {
 // generalNotes says what the budget never counts.
 func (bb *budgetBuilder) generalNotes() {
 	a := bb.app
-	bb.note("", "one-off dynos (heroku run, Heroku Scheduler, the release phase) are not counted; each holds its own connections while it runs")
-	for _, s := range bb.order {
-		if s.WebTotal() > 0 {
-			bb.note("", "Heroku preboot and Unicorn USR2 restarts briefly run the old and the new web processes side by side: the web connections double during a deploy")
-			break
-		}
-	}
+	bb.platformNotes()
 	if a.Octopus != nil {
 		if active, _ := a.Octopus.ActiveIn(a.RailsEnv); active {
 			bb.note("", "ar-octopus shards open pools of their own to other servers; they are not counted")
@@ -416,11 +424,12 @@ func (u *ServerUse) Formula() string {
 		return num(c) + " " + many
 	}
 	r := u.Row
+	unit := r.Process.CopyUnit()
 	var s string
 	if u.Bouncer != nil {
-		s = plural(r.Dynos, "dyno", "dynos") + " × " + num(u.Bouncer.PerDyno) + " server connections through PgBouncer"
+		s = plural(r.Dynos, unit, unit+"s") + " × " + num(u.Bouncer.PerDyno) + " server connections through PgBouncer"
 	} else {
-		s = plural(r.Dynos, "dyno", "dynos") + " × " + plural(r.PerDyno, "process", "processes") + " × " + num(u.PerProcess)
+		s = plural(r.Dynos, unit, unit+"s") + " × " + plural(r.PerDyno, "process", "processes") + " × " + num(u.PerProcess)
 	}
 	return s + " = " + num(u.Total)
 }

@@ -206,3 +206,37 @@ func (a *App) appJSONEnv() map[string]string {
 	}
 	return out
 }
+
+// selectDeployment keeps only the processes of the deployment named by
+// --deployment (or .poollint.yml deployment:). A name no deployment has is
+// reported with the names there are, and nothing is dropped.
+func (a *App) selectDeployment(name string) {
+	if name == "" {
+		return
+	}
+	var kept []*Process
+	var names []string
+	seen := map[string]bool{}
+	for _, p := range a.Processes {
+		n := p.DeploymentName()
+		if n == "" {
+			n = "implied"
+		}
+		if !seen[n] {
+			seen[n] = true
+			names = append(names, n)
+		}
+		if n == name {
+			kept = append(kept, p)
+		}
+	}
+	if len(kept) == 0 && len(names) > 0 {
+		at := names[0]
+		if at == "implied" {
+			at = "config"
+		}
+		a.problem(parser.Span{File: at}, "no deployment named "+name+" (--deployment or .poollint.yml deployment:); the app's deployments are: "+strings.Join(names, ", ")+"; all were linted", false)
+		return
+	}
+	a.Processes = kept
+}

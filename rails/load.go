@@ -18,6 +18,9 @@ type Options struct {
 	RailsEnv string            // default "production"
 	Env      map[string]string // outer environment: .poollint.yml env, then --env flags
 	Display  string            // the root as the user typed it
+	// Deployment selects one deployment to lint (--deployment, the
+	// .poollint.yml key); "" lints every deployment found.
+	Deployment string
 
 	// Formation is the dyno count per process type from .poollint.yml or
 	// --dynos (app.json's formation is read by the loader itself).
@@ -99,6 +102,7 @@ func Load(root string, opts Options) (*App, error) {
 	a.Declared = DeclaredCapacity{Formation: opts.Formation, Database: opts.Database, PgBouncer: opts.PgBouncer}
 	a.loadDeployments()
 	a.buildProcesses(opts)
+	a.selectDeployment(opts.Deployment)
 	a.loadServerConfigs()
 	a.loadInitializers()
 	a.loadInitializerFacts()

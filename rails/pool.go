@@ -139,7 +139,11 @@ func (a *App) urlPool(db *DatabaseConfig, p *Process, env Env, rails81 bool) (Po
 	for _, k := range keys {
 		if s := q.Get(k); s != "" {
 			n, _ := strconv.Atoi(s)
-			return Pool{Size: n, Known: true, Key: "DATABASE_URL ?" + k + "=", Span: p.Span}, true
+			span := p.Span
+			if dv, ok := p.DeploymentVar(varName); ok {
+				span = dv.Span // the URL as the deployment file writes it
+			}
+			return Pool{Size: n, Known: true, Key: "DATABASE_URL ?" + k + "=", Span: span}, true
 		}
 	}
 	if !a.Versions.RailsAtLeast("4.1.0") {

@@ -20,11 +20,12 @@ func connectionsExceedLimit() *Rule {
 		Severity: Error,
 		Summary:  "the whole formation can open more database connections than the database accepts",
 		Check: func(app *rails.App) []Diagnostic {
-			b := app.Budget()
 			var out []Diagnostic
-			for _, s := range b.Servers {
-				if d, ok := limitDiagnostic(s); ok {
-					out = append(out, d)
+			for _, b := range app.Budgets() {
+				for _, s := range b.Servers {
+					if d, ok := limitDiagnostic(b, s); ok {
+						out = append(out, d)
+					}
 				}
 			}
 			return out
@@ -32,7 +33,7 @@ func connectionsExceedLimit() *Rule {
 	}
 }
 
-func limitDiagnostic(s *rails.DatabaseServer) (Diagnostic, bool) {
+func limitDiagnostic(b rails.Budget, s *rails.DatabaseServer) (Diagnostic, bool) {
 	over, tight := s.Exceeds(), s.Tight()
 	if !over && !tight {
 		return Diagnostic{}, false
@@ -49,15 +50,23 @@ func limitDiagnostic(s *rails.DatabaseServer) (Diagnostic, bool) {
 	case len(s.Configs) > 1:
 		where += " (" + configs + ")"
 	}
+	formation := "the formation"
+	if b.Unit != "dyno" && b.Deployment != "" {
+		formation = "the deployment " + b.Deployment
+	}
 	var msg string
 	sev := Error
 	if over {
-		msg = fmt.Sprintf("the formation can open %s connections to %s but %s allows %d: %s%s; connections past the limit fail with \"FATAL: sorry, too many clients already\" (\"remaining connection slots are reserved...\" near it, \"too many connections for role\" on Heroku)",
-			total, where, s.Limit.Source, s.Limit.N, breakdown(uses), budgetAssumptions(s))
+		msg = fmt.Sprintf("%s can open %s connections to %s but %s allows %d: %s%s; connections past the limit fail with \"FATAL: sorry, too many clients already\" (\"remaining connection slots are reserved...\" near it, \"too many connections for role\" on Heroku)",
+			formation, total, where, s.Limit.Source, s.Limit.N, breakdown(uses), budgetAssumptions(b, s))
 	} else {
 		sev = Warning
-		msg = fmt.Sprintf("the formation can open %s connections to %s, %d%% of the %d that %s allows: %s%s; Heroku preboot and Unicorn USR2 restarts briefly run the old and the new web processes side by side, doubling the web connections",
-			total, where, percentOf(s.Total, s.Limit.N), s.Limit.N, s.Limit.Source, breakdown(uses), budgetAssumptions(s))
+		overlap := "Heroku preboot and Unicorn USR2 restarts briefly run the old and the new web processes side by side, doubling the web connections"
+		if b.Unit == "host" {
+			overlap = "kamal deploy starts each new container before it stops the old one, doubling the web connections"
+		}
+		msg = fmt.Sprintf("%s can open %s connections to %s, %d%% of the %d that %s allows: %s%s; %s",
+			formation, total, where, percentOf(s.Total, s.Limit.N), s.Limit.N, s.Limit.Source, breakdown(uses), budgetAssumptions(b, s), overlap)
 		if web := s.WebTotal(); web > 0 {
 			deploy, _ := rails.SatAdd(s.Total, web)
 			msg += fmt.Sprintf(" (%d + %d = %d during a deploy)", s.Total, web, deploy)
@@ -106,7 +115,7 @@ func breakdown(uses []*rails.ServerUse) string {
 }
 
 // budgetAssumptions says which numbers were assumed or left out.
-func budgetAssumptions(s *rails.DatabaseServer) string {
+func budgetAssumptions(b rails.Budget, s *rails.DatabaseServer) string {
 	var assumedDynos, uncounted []string
 	var unset [][]string
 	for _, u := range s.Uses {
@@ -125,7 +134,11 @@ func budgetAssumptions(s *rails.DatabaseServer) string {
 	}
 	var out string
 	if len(assumedDynos) > 0 {
-		out += "; assuming 1 dyno for " + strings.Join(assumedDynos, ", ") + " (no formation names it)"
+		if b.Unit == "dyno" {
+			out += "; assuming 1 dyno for " + strings.Join(assumedDynos, ", ") + " (no formation names it)"
+		} else {
+			out += "; assuming 1 " + b.Unit + " for " + strings.Join(assumedDynos, ", ") + " (not written in " + b.Deployment + ")"
+		}
 	}
 	if len(uncounted) > 0 {
 		out += "; not counted: " + strings.Join(uncounted, ", ") + " (see poollint budget)"

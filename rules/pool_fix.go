@@ -477,27 +477,8 @@ func procfilePrefixFix(app *rails.App, o threadsOverPool) *Fix {
 		return nil
 	}
 	name, c := first.Str, o.Threads.Max
-	q := *p
-	q.Env = rails.Env{Vars: map[string]string{}}
-	for k, v := range p.Env.Vars {
-		q.Env.Vars[k] = v
-	}
-	q.Env.Vars[name] = strconv.Itoa(c)
-	t2 := app.SidekiqConcurrency(&q)
-	if !t2.Known || t2.Max != c {
+	if !varCoversPools(app, o, name, c) {
 		return nil
-	}
-	for _, db := range app.Databases.Configs(p.RailsEnv()) {
-		before, after := app.PoolOf(db, p), app.PoolOf(db, &q)
-		if !after.Known && before.Known {
-			return nil
-		}
-		if after.Known && !after.Unlimited && after.Size < c && (db == o.DB || (before.Known && before.Size >= c)) {
-			return nil
-		}
-		if after.Known && before.Known && !after.Unlimited && !before.Unlimited && after.Size < before.Size {
-			return nil
-		}
 	}
 	assign := name + "=" + strconv.Itoa(c)
 	if f := p.ConcurrencyFlag; f != nil && o.Threads.Value == f && len(f.Vars()) > 0 && f.Text != "" {
@@ -513,4 +494,34 @@ func procfilePrefixFix(app *rails.App, o threadsOverPool) *Fix {
 	}
 	return &Fix{Safe: true, Edits: []fixer.Edit{e},
 		Description: fmt.Sprintf("set %s on the %q Procfile line, so that process alone gets a pool of %d", assign, p.Name, c)}
+}
+
+// varCoversPools reports whether setting name=c for o's process alone
+// gives it threads c and a pool of at least c in every database config,
+// without shrinking any pool.
+func varCoversPools(app *rails.App, o threadsOverPool, name string, c int) bool {
+	p := o.Process
+	q := *p
+	q.Env = rails.Env{Vars: map[string]string{}}
+	for k, v := range p.Env.Vars {
+		q.Env.Vars[k] = v
+	}
+	q.Env.Vars[name] = strconv.Itoa(c)
+	t2 := app.SidekiqConcurrency(&q)
+	if !t2.Known || t2.Max != c {
+		return false
+	}
+	for _, db := range app.Databases.Configs(p.RailsEnv()) {
+		before, after := app.PoolOf(db, p), app.PoolOf(db, &q)
+		if !after.Known && before.Known {
+			return false
+		}
+		if after.Known && !after.Unlimited && after.Size < c && (db == o.DB || (before.Known && before.Size >= c)) {
+			return false
+		}
+		if after.Known && before.Known && !after.Unlimited && !before.Unlimited && after.Size < before.Size {
+			return false
+		}
+	}
+	return true
 }

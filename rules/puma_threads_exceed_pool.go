@@ -23,11 +23,20 @@ func pumaThreadsExceedPool() *Rule {
 						Message: fmt.Sprintf("Puma runs up to %d threads (%s) in %s but the %s %d (%s): requests will wait and raise ActiveRecord::ConnectionTimeoutError%s",
 							o.Threads.Max, o.Threads.Source, p.Describe(), o.poolIs(), o.Pool.Size, o.Pool.Source(), assumptions(o.Threads.Unset, o.Pool.Unset, p.Unset)),
 						Related: poolRelated(o, span),
-						Fix:     poolFix(app, o, o.Threads.Max, true),
+						Fix:     pumaPoolFix(app, o),
 					})
 				}
 			}
 			return dedupe(out)
 		},
 	}
+}
+
+// pumaPoolFix raises the pool in database.yml, else lowers the threads
+// where the deployment sets them.
+func pumaPoolFix(app *rails.App, o threadsOverPool) *Fix {
+	if fix := poolFix(app, o, o.Threads.Max, true); fix != nil {
+		return fix
+	}
+	return lowerThreadsFix(app, o, app.PumaThreads)
 }

@@ -41,6 +41,9 @@ func sidekiqPoolFix(app *rails.App, o threadsOverPool) *Fix {
 		// next pass sizes the pool for the real number, not the default.
 		return nil
 	}
+	if fix := deploymentVarFix(app, o); fix != nil {
+		return fix
+	}
 	if fix := procfilePrefixFix(app, o); fix != nil {
 		return fix
 	}

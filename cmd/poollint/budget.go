@@ -19,10 +19,12 @@ that was assumed. Exits 1 when a formation exceeds a known limit.
 
 Dyno counts come from app.json's formation, else .poollint.yml's formation:,
 else --dynos; the limit from .poollint.yml's database:, --max-connections,
-or the Heroku Postgres plan named in app.json's addons.
+or the Heroku Postgres plan named in app.json's addons. A Kamal deployment
+(config/deploy.yml and each destination) is a budget of its own, counted in
+hosts per role.
 
 Flags: --format text|json, --dynos web=10,worker=2, --max-connections N,
---env K=V, --rails-env NAME, --config FILE.
+--env K=V, --rails-env NAME, --deployment NAME, --config FILE.
 `
 
 // runBudget prints the connection budget of the apps under the PATHs.
@@ -44,30 +46,40 @@ func runBudget(args []string, stdout, stderr io.Writer) int {
 	// Text is printed app by app as each is checked (in discovery
 	// order); JSON is one document of every app's budget.
 	var apps []budget.App
-	var cur budget.App
+	var cur []budget.App
 	code, printed := exitClean, 0
 	allRead, err := checkEach(cfg, stderr, func(root, display string) (report.App, func(), error) {
 		app, _, err := loadApp(cfg, root, display)
 		if err != nil {
 			return report.App{}, nil, err
 		}
-		a := budget.App{Display: display, Budget: app.Budget()}
-		return report.App{}, func() { cur = a }, nil
+		var bs []budget.App
+		for _, b := range app.Budgets() {
+			bs = append(bs, budget.App{Display: display, Budget: b})
+		}
+		return report.App{}, func() { cur = bs }, nil
 	}, func(report.App) error {
-		if budget.Over(cur.Budget) {
-			code = exitFindings
+		for _, c := range cur {
+			if budget.Over(c.Budget) {
+				code = exitFindings
+			}
 		}
 		if cfg.format == "json" {
-			apps = append(apps, cur)
+			apps = append(apps, cur...)
 			return nil
 		}
-		if printed > 0 {
-			if _, err := fmt.Fprintln(stdout); err != nil {
+		for _, c := range cur {
+			if printed > 0 {
+				if _, err := fmt.Fprintln(stdout); err != nil {
+					return err
+				}
+			}
+			printed++
+			if err := budget.Text(stdout, c.Display, c.Budget); err != nil {
 				return err
 			}
 		}
-		printed++
-		return budget.Text(stdout, cur.Display, cur.Budget)
+		return nil
 	})
 	if !allRead {
 		code = exitTrouble

@@ -17,15 +17,16 @@ import (
 
 // lintConfig is what the command line asks of a lint run.
 type lintConfig struct {
-	paths    []string
-	format   string
-	env      map[string]string // --env K=V; a later flag wins
-	railsEnv string
-	selected []string
-	ignored  []string
-	failOn   rules.Severity
-	noColor  bool
-	version  bool
+	paths      []string
+	format     string
+	env        map[string]string // --env K=V; a later flag wins
+	railsEnv   string
+	deployment string
+	selected   []string
+	ignored    []string
+	failOn     rules.Severity
+	noColor    bool
+	version    bool
 
 	configPath     string         // --config FILE, for every app
 	dynos          map[string]int // --dynos web=10,worker=2
@@ -53,6 +54,7 @@ func lintFlags(cfg *lintConfig) *flag.FlagSet {
 	fs.StringVar(&cfg.format, "format", cfg.format, "`FORMAT` of the report: text, json, github (workflow annotations), sarif or checkstyle")
 	fs.Var(envFlag(cfg.env), "env", "set `K=V` in the environment the app is read with (repeatable)")
 	fs.StringVar(&cfg.railsEnv, "rails-env", "", "check the configuration as RAILS_ENV=`NAME` runs it (default: rails_env in .poollint.yml, else production)")
+	fs.StringVar(&cfg.deployment, "deployment", "", "lint only the deployment `NAME` (config/deploy.yml, config/deploy.staging.yml, Procfile, Dockerfile; default: deployment in .poollint.yml, else all)")
 	fs.StringVar(&cfg.configPath, "config", "", "read `FILE` instead of each app's .poollint.yml")
 	cfg.dynos = map[string]int{}
 	fs.Var(dynosFlag(cfg.dynos), "dynos", "dynos per process type, `web=N,worker=M` (overrides app.json and .poollint.yml formation)")

@@ -142,7 +142,7 @@ func loadApp(cfg lintConfig, root, display string) (*rails.App, *lintconfig.Conf
 
 // lintconfigFlags is what of the command line overrides a config file.
 func (cfg lintConfig) lintconfigFlags() lintconfig.Flags {
-	return lintconfig.Flags{RailsEnv: cfg.railsEnv, Env: cfg.env, Select: cfg.selected, Ignore: cfg.ignored}
+	return lintconfig.Flags{RailsEnv: cfg.railsEnv, Deployment: cfg.deployment, Env: cfg.env, Select: cfg.selected, Ignore: cfg.ignored}
 }
 
 // appConfig reads --config when given, else the app's own .poollint.yml
