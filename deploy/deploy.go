@@ -38,6 +38,7 @@ type Platform int
 const (
 	Kamal Platform = iota + 1
 	Docker
+	Compose
 )
 
 // Unit is what the platform calls one copy of a role.
@@ -47,6 +48,8 @@ func (p Platform) Unit() string {
 		return "host"
 	case Docker:
 		return "container"
+	case Compose:
+		return "replica"
 	}
 	return "copy"
 }
@@ -57,6 +60,8 @@ func (p Platform) String() string {
 		return "Kamal"
 	case Docker:
 		return "Docker"
+	case Compose:
+		return "Compose"
 	}
 	return "unknown"
 }
@@ -135,7 +140,11 @@ func (r *Role) Describe() string {
 	if r.Deployment != nil && r.Deployment.Platform == Docker {
 		return "the image's CMD in " + r.Deployment.Name
 	}
-	s := "the `" + r.Name + "` role"
+	kind := "role"
+	if r.Deployment != nil && r.Deployment.Platform == Compose {
+		kind = "service"
+	}
+	s := "the `" + r.Name + "` " + kind
 	if len(r.Tags) > 0 {
 		s += " (hosts tagged " + joinTags(r.Tags) + ")"
 	}
@@ -172,6 +181,7 @@ func (r *Role) EnvMap() map[string]Var {
 func Find(r Reader, hasProcfile bool) []*Deployment {
 	img := readDockerfile(r)
 	out := readKamal(r, img)
+	out = append(out, readCompose(r)...)
 	if len(out) == 0 && !hasProcfile && img != nil && img.Command != nil {
 		out = append(out, img.deployment())
 	}

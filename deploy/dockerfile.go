@@ -38,8 +38,12 @@ type instruction struct {
 	line       int
 }
 
-func readDockerfile(r Reader) *image {
-	f := r.Read("Dockerfile")
+func readDockerfile(r Reader) *image { return readDockerfileAt(r, "Dockerfile") }
+
+// readDockerfileAt reads the Dockerfile at an app-relative path (Compose's
+// build.dockerfile names others).
+func readDockerfileAt(r Reader, rel string) *image {
+	f := r.Read(rel)
 	if f == nil {
 		return nil
 	}

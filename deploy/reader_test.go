@@ -34,6 +34,10 @@ func (m *memReader) reader() Reader {
 		List: func(dir, suffix string) []string {
 			var out []string
 			for p := range m.files {
+				if dir == "." && !strings.Contains(p, "/") && strings.HasSuffix(p, suffix) {
+					out = append(out, "./"+p) // as the App's listDir names them
+					continue
+				}
 				if strings.HasPrefix(p, dir+"/") && !strings.Contains(p[len(dir)+1:], "/") && strings.HasSuffix(p, suffix) {
 					out = append(out, p)
 				}

@@ -35,6 +35,12 @@ func (a *App) deploymentProcesses(outer map[string]string, railsEnv string) bool
 	found := false
 	for _, d := range a.Deployments {
 		for _, role := range d.Roles {
+			if env, ok := roleRailsEnv(role); ok && env != railsEnv && outer["RAILS_ENV"] == "" {
+				// A development service (docker-compose.yml for local work)
+				// is not the deployment being linted.
+				a.problem(role.Span, role.Describe()+" runs RAILS_ENV="+env+", not "+railsEnv+"; it was not linted (pass --rails-env "+env+" to lint it)", true)
+				continue
+			}
 			a.Processes = append(a.Processes, a.processFromRole(role, outer, railsEnv))
 			found = true
 		}
@@ -239,4 +245,15 @@ func (a *App) selectDeployment(name string) {
 		return
 	}
 	a.Processes = kept
+}
+
+// roleRailsEnv is the RAILS_ENV (else RACK_ENV) the role's deployment sets.
+func roleRailsEnv(role *deploy.Role) (string, bool) {
+	env := role.EnvMap()
+	for _, name := range []string{"RAILS_ENV", "RACK_ENV"} {
+		if v, ok := env[name]; ok && !v.Secret && v.Value != "" {
+			return v.Value, true
+		}
+	}
+	return "", false
 }

@@ -469,7 +469,10 @@ func poolFix(app *rails.App, o threadsOverPool, min int, tie bool) *Fix {
 // it or the result would not cover every database config.
 func procfilePrefixFix(app *rails.App, o threadsOverPool) *Fix {
 	p := o.Process
-	if p.Entry == nil || p.Entry.Compound || p.Entry.ParseError != "" || o.Pool.Setting == nil || !yamlPoolDecides(app, o.DB, p, o.Pool) {
+	// A deployment's command (Kamal cmd:, Compose command:, a Dockerfile
+	// CMD) is not run by a shell that takes NAME=value prefixes; its
+	// environment is edited where the deployment sets it instead.
+	if p.Entry == nil || p.Role != nil || p.Entry.Compound || p.Entry.ParseError != "" || o.Pool.Setting == nil || !yamlPoolDecides(app, o.DB, p, o.Pool) {
 		return nil
 	}
 	first := o.Pool.Setting.Value.FirstEnv()
