@@ -143,3 +143,17 @@ func TestOver(t *testing.T) {
 		}
 	}
 }
+
+// Text from the app (a process name, a note quoting a URL) is masked and
+// neutralised in the budget table as in the report.
+func TestTextIsSafe(t *testing.T) {
+	b := rails.Budget{Notes: []rails.Note{{Subject: "web\x1b[2J", Text: "DATABASE_URL=postgres://u:hunter2@h/db\n::error::x"}}}
+	var buf bytes.Buffer
+	if err := Text(&buf, "app\n::error::forged", b); err != nil {
+		t.Fatal(err)
+	}
+	got := buf.String()
+	if strings.Contains(got, "hunter2") || strings.Contains(got, "\x1b") || strings.Contains(got, "\n::") {
+		t.Errorf("unsafe budget text:\n%q", got)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/poollint/poollint/rails"
+	"github.com/poollint/poollint/redact"
 )
 
 // App is one app's budget, with the root as the user typed it.
@@ -159,10 +160,10 @@ func toJSON(display string, b rails.Budget) jsonApp {
 		out.Redis = jr
 	}
 	for _, e := range b.Excluded {
-		out.Excluded = append(out.Excluded, jsonExcluded{Process: e.Name, Why: e.Why})
+		out.Excluded = append(out.Excluded, jsonExcluded{Process: e.Name, Why: redact.Text(e.Why)})
 	}
 	for _, n := range b.Notes {
-		out.Notes = append(out.Notes, jsonNote{Subject: n.Subject, Text: n.Text})
+		out.Notes = append(out.Notes, jsonNote{Subject: redact.Text(n.Subject), Text: redact.Text(n.Text)})
 	}
 	return out
 }

@@ -9,15 +9,16 @@ import (
 	"unicode/utf8"
 
 	"github.com/poollint/poollint/rails"
+	"github.com/poollint/poollint/redact"
 )
 
 // Text writes one app's budget as tables: one per database server, then
 // Redis, then what is not counted and the notes.
 func Text(w io.Writer, app string, b rails.Budget) error {
 	bw := bufio.NewWriter(w)
-	title := app
+	title := redact.Path(app)
 	if b.Deployment != "" && b.Unit != "dyno" {
-		title += ", deployment " + b.Deployment
+		title += ", deployment " + oneLine(b.Deployment)
 	}
 	fmt.Fprintf(bw, "Connection budget of %s\n", title)
 	if len(b.Servers) == 0 {
@@ -36,7 +37,7 @@ func Text(w io.Writer, app string, b rails.Budget) error {
 	if len(b.Excluded) > 0 {
 		var parts []string
 		for _, e := range b.Excluded {
-			parts = append(parts, e.Name+" ("+e.Why+")")
+			parts = append(parts, oneLine(e.Name+" ("+e.Why+")"))
 		}
 		fmt.Fprintf(bw, "\nNot counted: %s\n", strings.Join(parts, ", "))
 	}
@@ -44,9 +45,9 @@ func Text(w io.Writer, app string, b rails.Budget) error {
 		fmt.Fprintf(bw, "\nNotes (* marks an assumed number, ? one poollint cannot read)\n")
 		for _, n := range b.Notes {
 			if n.Subject == "" {
-				fmt.Fprintf(bw, "  - %s\n", n.Text)
+				fmt.Fprintf(bw, "  - %s\n", oneLine(n.Text))
 			} else {
-				fmt.Fprintf(bw, "  - %s: %s\n", n.Subject, n.Text)
+				fmt.Fprintf(bw, "  - %s: %s\n", oneLine(n.Subject), oneLine(n.Text))
 			}
 		}
 	}
@@ -58,7 +59,7 @@ func writeServer(w io.Writer, s *rails.DatabaseServer, unit string) {
 	if cs := strings.Join(s.Configs, ", "); cs != s.Name {
 		title += " (" + cs + ")"
 	}
-	fmt.Fprintf(w, "\n%s\n", title)
+	fmt.Fprintf(w, "\n%s\n", oneLine(title))
 	t := &table{right: []bool{false, false, true, true, true, true, true, false}}
 	t.add("PROCESS", "KIND", strings.ToUpper(unit)+"S", "PROCESSES/"+strings.ToUpper(unit), "THREADS", "POOL", "CONNECTIONS", "")
 	for _, u := range s.Uses {
@@ -180,7 +181,20 @@ type table struct {
 	right []bool
 }
 
-func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
+// add appends a row. Cells come from the app (process names, hosts):
+// their secrets are masked and their control characters neutralised.
+func (t *table) add(cells ...string) {
+	for i, c := range cells {
+		cells[i] = oneLine(c)
+	}
+	t.rows = append(t.rows, cells)
+}
+
+// oneLine is redact.Message kept on one line: text from the linted app
+// can neither print a password nor start a line or drive the terminal.
+func oneLine(s string) string {
+	return strings.NewReplacer("\n", " ", "\r", " ", "\t", " ").Replace(redact.Message(s))
+}
 
 func (t *table) write(w io.Writer) {
 	widths := make([]int, len(t.right))

@@ -187,18 +187,58 @@ func TestUnreadableDirectoriesAreReportedOnce(t *testing.T) {
 }
 
 func TestDeepTreesAreReported(t *testing.T) {
-	root := writeTree(t, map[string]string{"Gemfile": "gem 'rails'\n"})
-	deep := filepath.Join(root, "lib")
-	for i := 0; i <= maxWalkDepth+1; i++ {
-		deep = filepath.Join(deep, "d")
+	long := strings.Repeat("n", 250)
+	for name, step := range map[string]string{"levels": "d", "bytes": long} {
+		t.Run(name, func(t *testing.T) {
+			root := writeTree(t, map[string]string{"Gemfile": "gem 'rails'\n", "lib/x.rb": ""})
+			// Made through a Root, a level at a time: the whole path is
+			// over PATH_MAX.
+			r, err := os.OpenRoot(root)
+			must(t, err)
+			defer r.Close()
+			deep := "lib"
+			for i := 0; i <= maxWalkDepth+1 && len(deep) <= maxWalkPath+300; i++ {
+				deep += "/" + step
+				must(t, r.Mkdir(deep, 0o755))
+			}
+			app := loadGuarded(t, root)
+			found := false
+			for _, p := range app.Problems {
+				found = found || (strings.HasPrefix(p.Span.File, "lib/"+step+"/") && p.Assumed && strings.Contains(p.Message, "not scanned"))
+			}
+			if !found {
+				t.Errorf("a tree too deep to scan was skipped silently: %+v", app.Problems)
+			}
+		})
 	}
-	must(t, os.MkdirAll(deep, 0o755))
+}
+
+func TestOverlongNameIsReported(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"Gemfile":               "gem 'rails'\n",
+		"Gemfile.lock":          budgetLock(),
+		"config/application.rb": "",
+		"Procfile":              "web: bundle exec puma -C config/" + strings.Repeat("x", 300) + ".rb\n",
+	})
 	app := loadGuarded(t, root)
-	found := false
-	for _, p := range app.Problems {
-		found = found || (strings.HasPrefix(p.Span.File, "lib/d/") && p.Assumed && strings.Contains(p.Message, "not scanned"))
+	wantProblem(t, app, "config/"+strings.Repeat("x", 300)+".rb", "too long")
+}
+
+func TestUnreadableInitializersAreReported(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root reads mode-000 directories")
 	}
-	if !found {
-		t.Errorf("a tree too deep to scan was skipped silently: %+v", app.Problems)
+	root := writeTree(t, map[string]string{
+		"Gemfile":                  "gem 'rails'\n",
+		"config/initializers/a.rb": "Sidekiq.configure_server { |c| c.concurrency = 5 }\n",
+		"config/database.yml":      "production:\n  pool: 5\n",
+	})
+	dir := filepath.Join(root, "config", "initializers")
+	must(t, os.Chmod(dir, 0))
+	t.Cleanup(func() { _ = os.Chmod(dir, 0o755) })
+	app := loadGuarded(t, root)
+	wantProblem(t, app, "config/initializers", "permission denied")
+	if app.Databases == nil {
+		t.Error("database.yml beside the unreadable directory was not read")
 	}
 }
