@@ -44,24 +44,7 @@ func checkstyle(w io.Writer, apps []App, l locator) error {
 	doc := checkstyleDocument{Version: checkstyleVersion}
 	byName := map[string]int{}
 	for _, app := range apps {
-		for _, d := range app.Diagnostics {
-			name := l.name(app, d.Span.File)
-			i, ok := byName[name]
-			if !ok {
-				i = len(doc.Files)
-				byName[name] = i
-				doc.Files = append(doc.Files, checkstyleFile{Name: name})
-			}
-			e := checkstyleError{
-				Severity: d.Severity.String(), // error, warning, info: checkstyle's own names
-				Message:  l.messageWithRelated(app, d),
-				Source:   "poollint." + d.Rule,
-			}
-			if d.Span.Start.Line > 0 {
-				e.Line, e.Column = d.Span.Start.Line, d.Span.Start.Col
-			}
-			doc.Files[i].Errors = append(doc.Files[i].Errors, e)
-		}
+		doc.Files = checkstyleFilesOf(doc.Files, byName, app, l)
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
@@ -73,4 +56,28 @@ func checkstyle(w io.Writer, apps []App, l locator) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// checkstyleFilesOf adds app's diagnostics to files, one <file> per path
+// in order of first appearance (byName indexes files).
+func checkstyleFilesOf(files []checkstyleFile, byName map[string]int, app App, l locator) []checkstyleFile {
+	for _, d := range app.Diagnostics {
+		name := l.name(app, d.Span.File)
+		i, ok := byName[name]
+		if !ok {
+			i = len(files)
+			byName[name] = i
+			files = append(files, checkstyleFile{Name: name})
+		}
+		e := checkstyleError{
+			Severity: d.Severity.String(), // error, warning, info: checkstyle's own names
+			Message:  l.messageWithRelated(app, d),
+			Source:   "poollint." + d.Rule,
+		}
+		if d.Span.Start.Line > 0 {
+			e.Line, e.Column = d.Span.Start.Line, d.Span.Start.Col
+		}
+		files[i].Errors = append(files[i].Errors, e)
+	}
+	return files
 }

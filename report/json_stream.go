@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"os"
 	"strconv"
 )
 
@@ -15,24 +14,14 @@ import (
 // memory when none can be made) and the apps, a few names each, in
 // memory; End writes the document.
 func NewJSONStream(w io.Writer) Stream {
-	s := &jsonStream{w: w}
-	if f, err := os.CreateTemp("", "poollint-json-*"); err == nil {
-		s.spill = f
-		s.diags = bufio.NewWriter(f)
-	} else {
-		s.diags = bufio.NewWriter(&s.mem)
-	}
-	return s
+	return &jsonStream{w: w, diags: newSpool("poollint-json-*")}
 }
 
 type jsonStream struct {
 	w     io.Writer
 	apps  bytes.Buffer // encoded apps, comma-joined
 	nApps int
-	spill *os.File
-	mem   bytes.Buffer
-	diags *bufio.Writer
-	nDiag int
+	diags *spool
 	sum   Summary
 	err   error
 }
@@ -70,36 +59,23 @@ func (s *jsonStream) Add(app App) error {
 			s.err = err
 			return err
 		}
-		if s.nDiag > 0 {
-			_, _ = s.diags.WriteString(",\n")
-		}
-		if _, err := s.diags.Write(e); err != nil {
+		if err := s.diags.add(e); err != nil {
 			s.err = err
 			return err
 		}
-		s.nDiag++
 	}
 	s.sum = addSummary(s.sum, app)
 	return nil
 }
 
 func (s *jsonStream) End() error {
-	if s.spill != nil {
-		defer os.Remove(s.spill.Name())
-		defer s.spill.Close()
-	}
+	defer s.diags.close()
 	if s.err != nil {
 		return s.err
 	}
-	if err := s.diags.Flush(); err != nil {
+	diags, err := s.diags.reader()
+	if err != nil {
 		return err
-	}
-	var diags io.Reader = &s.mem
-	if s.spill != nil {
-		if _, err := s.spill.Seek(0, io.SeekStart); err != nil {
-			return err
-		}
-		diags = s.spill
 	}
 	sum, err := element(jsonSummary(s.sum))
 	if err != nil {
@@ -109,7 +85,7 @@ func (s *jsonStream) End() error {
 	_, _ = bw.WriteString("{\n  \"version\": " + strconv.Itoa(jsonVersion) + ",\n  \"apps\": ") // bufio keeps the first error: Flush returns it
 	writeArray(bw, s.nApps, &s.apps)
 	_, _ = bw.WriteString(",\n  \"diagnostics\": ") // bufio keeps the first error: Flush returns it
-	writeArray(bw, s.nDiag, diags)
+	writeArray(bw, s.diags.n, diags)
 	// The summary is an object member, not an array element: two spaces
 	// less than element indents it.
 	_, _ = bw.WriteString(",\n  \"summary\": ")                                                                // bufio keeps the first error: Flush returns it

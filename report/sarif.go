@@ -148,28 +148,45 @@ func SARIF(w io.Writer, apps []App, info ToolInfo) error {
 }
 
 func sarif(w io.Writer, apps []App, info ToolInfo, l locator) error {
+	b := newSARIFBuilder(info, l)
+	results := []sarifResult{}
+	for _, app := range apps {
+		for _, d := range app.Diagnostics {
+			results = append(results, b.result(app, d))
+		}
+	}
+	return sarifEncode(w, b.log(results))
+}
+
+// sarifEncode writes a log as every SARIF writer here does: indented by
+// two spaces, with "<%=" in messages left readable.
+func sarifEncode(w io.Writer, log sarifLog) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false) // messages quote ERB: keep "<%=" readable
-	return enc.Encode(sarifLogOf(apps, info, l))
+	return enc.Encode(log)
 }
 
-func sarifLogOf(apps []App, info ToolInfo, l locator) sarifLog {
+// newSARIFBuilder starts the rule table with the rules the caller lists.
+func newSARIFBuilder(info ToolInfo, l locator) *sarifBuilder {
 	b := &sarifBuilder{l: l, index: map[string]int{}}
 	b.driver = sarifDriver{Name: "poollint", Version: info.Version, InformationURI: sarifToolURI, Rules: []sarifRule{}}
 	for _, r := range info.Rules {
 		b.addRule(r)
 	}
-	run := sarifRun{ColumnKind: "utf16CodeUnits", Results: []sarifResult{}}
-	for _, app := range apps {
-		for _, d := range app.Diagnostics {
-			run.Results = append(run.Results, b.result(app, d))
-		}
+	return b
+}
+
+// log is the one-run log of results (nil writes an empty array), with the
+// rule table as the results left it.
+func (b *sarifBuilder) log(results []sarifResult) sarifLog {
+	if results == nil {
+		results = []sarifResult{}
 	}
-	run.Tool = sarifTool{Driver: b.driver}
-	if l.cwd != "" {
+	run := sarifRun{Tool: sarifTool{Driver: b.driver}, ColumnKind: "utf16CodeUnits", Results: results}
+	if b.l.cwd != "" {
 		run.OriginalURIBaseIDs = map[string]sarifArtifactLocation{
-			sarifRootBase: {URI: fileURI(l.cwd, true)},
+			sarifRootBase: {URI: fileURI(b.l.cwd, true)},
 		}
 	}
 	return sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}}

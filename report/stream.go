@@ -3,8 +3,6 @@ package report
 import (
 	"io"
 
-	"github.com/poollint/poollint/parser"
-
 	"github.com/poollint/poollint/rules"
 )
 
@@ -67,51 +65,4 @@ func addSummary(s Summary, app App) Summary {
 		}
 	}
 	return s
-}
-
-// collected is a Stream for a format written as one document at the end
-// (checkstyle groups by file, SARIF by run). Each app keeps only the files
-// its findings point into: what the writer quotes or measures.
-type collected struct {
-	w     io.Writer
-	apps  []App
-	write func(io.Writer, []App) error
-}
-
-// NewCollectedStream keeps the apps, trimmed to the files their findings
-// name, and writes them with write at End.
-func NewCollectedStream(w io.Writer, write func(io.Writer, []App) error) Stream {
-	return &collected{w: w, write: write}
-}
-
-func (c *collected) Add(app App) error {
-	c.apps = append(c.apps, TrimFiles(app))
-	return nil
-}
-
-func (c *collected) End() error { return c.write(c.w, c.apps) }
-
-// TrimFiles returns app with only the files its diagnostics point into
-// (spans, related spans, fix edits).
-func TrimFiles(app App) App {
-	keep := map[string]bool{}
-	for _, d := range app.Diagnostics {
-		keep[d.Span.File] = true
-		for _, r := range d.Related {
-			keep[r.Span.File] = true
-		}
-		if d.Fix != nil {
-			for _, e := range d.Fix.Edits {
-				keep[e.File] = true
-			}
-		}
-	}
-	files := make(map[string]*parser.File, len(keep))
-	for rel := range keep {
-		if f, ok := app.Files[rel]; ok {
-			files[rel] = f
-		}
-	}
-	app.Files = files
-	return app
 }

@@ -14,9 +14,11 @@ func TestStreamsMatchBatch(t *testing.T) {
 			stream func(*bytes.Buffer) Stream
 			batch  func(*bytes.Buffer, []App) error
 		}{
-			"text":   {func(b *bytes.Buffer) Stream { return NewTextStream(b, Options{FixHints: true}) }, func(b *bytes.Buffer, a []App) error { return Text(b, a, Options{FixHints: true}) }},
-			"json":   {func(b *bytes.Buffer) Stream { return NewJSONStream(b) }, func(b *bytes.Buffer, a []App) error { return JSON(b, a) }},
-			"github": {func(b *bytes.Buffer) Stream { return NewGitHubStream(b) }, func(b *bytes.Buffer, a []App) error { return GitHub(b, a) }},
+			"text":       {func(b *bytes.Buffer) Stream { return NewTextStream(b, Options{FixHints: true}) }, func(b *bytes.Buffer, a []App) error { return Text(b, a, Options{FixHints: true}) }},
+			"json":       {func(b *bytes.Buffer) Stream { return NewJSONStream(b) }, func(b *bytes.Buffer, a []App) error { return JSON(b, a) }},
+			"github":     {func(b *bytes.Buffer) Stream { return NewGitHubStream(b) }, func(b *bytes.Buffer, a []App) error { return GitHub(b, a) }},
+			"checkstyle": {func(b *bytes.Buffer) Stream { return NewCheckstyleStream(b) }, func(b *bytes.Buffer, a []App) error { return Checkstyle(b, a) }},
+			"sarif":      {func(b *bytes.Buffer) Stream { return NewSARIFStream(b, streamToolInfo) }, func(b *bytes.Buffer, a []App) error { return SARIF(b, a, streamToolInfo) }},
 		} {
 			var got, want bytes.Buffer
 			s := pair.stream(&got)
@@ -37,6 +39,10 @@ func TestStreamsMatchBatch(t *testing.T) {
 		}
 	}
 }
+
+// streamToolInfo lists one rule of the samples, so the others are added to
+// the rule table while results are written.
+var streamToolInfo = ToolInfo{Version: "test", Rules: []RuleInfo{{ID: "puma-threads-exceed-pool", Summary: "s", Level: "error"}}}
 
 func streamSamples(t *testing.T) []App {
 	return append([]App{sampleApp(t)}, loadTestdataApps(t)...)

@@ -17,9 +17,10 @@ import (
 type newStream func(w io.Writer) report.Stream
 
 // reporter returns the stream for --format. Unknown formats are a usage
-// error caught before any app is read. Text and github stream app by app;
-// checkstyle and SARIF are one document each, kept trimmed to the files
-// the findings quote until the end; JSON streams its diagnostics.
+// error caught before any app is read. Every format streams app by app:
+// text, github and checkstyle write each app as it comes; JSON and SARIF
+// spool their encoded findings and write the document around them at the
+// end.
 func reporter(format string, color bool) (newStream, error) {
 	switch format {
 	case "text":
@@ -31,12 +32,10 @@ func reporter(format string, color bool) (newStream, error) {
 	case "github":
 		return report.NewGitHubStream, nil
 	case "checkstyle":
-		return func(w io.Writer) report.Stream { return report.NewCollectedStream(w, report.Checkstyle) }, nil
+		return report.NewCheckstyleStream, nil
 	case "sarif":
 		info := sarifToolInfo()
-		return func(w io.Writer) report.Stream {
-			return report.NewCollectedStream(w, func(w io.Writer, apps []report.App) error { return report.SARIF(w, apps, info) })
-		}, nil
+		return func(w io.Writer) report.Stream { return report.NewSARIFStream(w, info) }, nil
 	}
 	return nil, fmt.Errorf("unknown --format %q (want text, json, github, sarif or checkstyle)", format)
 }
