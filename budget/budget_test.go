@@ -130,6 +130,10 @@ func TestParseDynos(t *testing.T) {
 			t.Errorf("%q: no error", bad)
 		}
 	}
+	// A count past int says it is too large, not that it is not a number.
+	if _, err := ParseDynos(nil, "web=99999999999999999999"); err == nil || !strings.Contains(err.Error(), "too large") {
+		t.Errorf("huge count: %v", err)
+	}
 }
 
 func TestOver(t *testing.T) {

@@ -1,7 +1,9 @@
 package budget
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -27,6 +29,9 @@ func ParseDynos(into map[string]int, value string) (map[string]int, error) {
 			return into, fmt.Errorf("--dynos %q: want PROCESS=COUNT, like web=10,worker=2", part)
 		}
 		n, err := strconv.Atoi(strings.TrimSpace(count))
+		if errors.Is(err, strconv.ErrRange) {
+			return into, fmt.Errorf("--dynos %q: the count of %s is too large (at most %d)", part, name, math.MaxInt)
+		}
 		if err != nil || n < 0 {
 			return into, fmt.Errorf("--dynos %q: the count of %s must be a whole number of dynos", part, name)
 		}

@@ -124,6 +124,8 @@ func TestParseErrors(t *testing.T) {
 			[]string{"2: database takes max_connections or plan, not both"}},
 		{"database limit", "database: {max_connections: 0}\n",
 			[]string{"1: database.max_connections must be at least 1, not 0"}},
+		{"database limit too large", "database: {max_connections: 99999999999}\n",
+			[]string{"1: database.max_connections must be at most 2147483647, not 99999999999"}},
 		{"pgbouncer shape", "pgbouncer:\n  host: x\n",
 			[]string{"2: pgbouncer must be a list of PgBouncers, like [{host: pgbouncer.internal, port: 6432}], not a mapping"}},
 		{"pgbouncer entry", "pgbouncer:\n  - port: 70000\n    mode: session-ish\n    processes: web\n",

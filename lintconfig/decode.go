@@ -3,6 +3,7 @@ package lintconfig
 import (
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -186,6 +187,10 @@ func (d *decoder) integer(n *yaml.Node, what string, minimum int) (int, bool) {
 		}
 		if err == nil {
 			d.errorf(n, "%s must be at least %d, not %s", what, minimum, n.Value)
+			return 0, false
+		}
+		if errors.Is(err, strconv.ErrRange) {
+			d.errorf(n, "%s must be at most %d, not %s", what, math.MaxInt32, n.Value)
 			return 0, false
 		}
 	}
