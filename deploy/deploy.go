@@ -39,6 +39,8 @@ const (
 	Kamal Platform = iota + 1
 	Docker
 	Compose
+	Render
+	Fly
 )
 
 // Unit is what the platform calls one copy of a role.
@@ -50,6 +52,10 @@ func (p Platform) Unit() string {
 		return "container"
 	case Compose:
 		return "replica"
+	case Render:
+		return "instance"
+	case Fly:
+		return "machine"
 	}
 	return "copy"
 }
@@ -62,6 +68,10 @@ func (p Platform) String() string {
 		return "Docker"
 	case Compose:
 		return "Compose"
+	case Render:
+		return "Render"
+	case Fly:
+		return "Fly"
 	}
 	return "unknown"
 }
@@ -105,7 +115,8 @@ type Var struct {
 	Name  string
 	Value string // empty for a secret: its value is never read
 	// Secret is set for a name whose value comes from a secret store
-	// (Kamal env secret:); the value is unknown.
+	// (Kamal env secret:) or that the platform fills in when it deploys
+	// (Render fromDatabase, sync: false); the value is unknown.
 	Secret  bool
 	Span    parser.Span // the value as written (the name, for a secret)
 	KeySpan parser.Span // the name
@@ -141,8 +152,13 @@ func (r *Role) Describe() string {
 		return "the image's CMD in " + r.Deployment.Name
 	}
 	kind := "role"
-	if r.Deployment != nil && r.Deployment.Platform == Compose {
-		kind = "service"
+	if r.Deployment != nil {
+		switch r.Deployment.Platform {
+		case Compose, Render:
+			kind = "service"
+		case Fly:
+			kind = "process group"
+		}
 	}
 	s := "the `" + r.Name + "` " + kind
 	if len(r.Tags) > 0 {
@@ -182,6 +198,7 @@ func Find(r Reader, hasProcfile bool) []*Deployment {
 	img := readDockerfile(r)
 	out := readKamal(r, img)
 	out = append(out, readCompose(r)...)
+	out = append(out, readRender(r)...)
 	if len(out) == 0 && !hasProcfile && img != nil && img.Command != nil {
 		out = append(out, img.deployment())
 	}
