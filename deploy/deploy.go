@@ -199,6 +199,7 @@ func Find(r Reader, hasProcfile bool) []*Deployment {
 	out := readKamal(r, img)
 	out = append(out, readCompose(r)...)
 	out = append(out, readRender(r)...)
+	out = append(out, readFly(r)...)
 	if len(out) == 0 && !hasProcfile && img != nil && img.Command != nil {
 		out = append(out, img.deployment())
 	}
