@@ -34,18 +34,9 @@ type Summary struct {
 
 // Summarize counts the diagnostics of apps by severity.
 func Summarize(apps []App) Summary {
-	s := Summary{Apps: len(apps)}
+	var s Summary
 	for _, app := range apps {
-		for _, d := range app.Diagnostics {
-			switch d.Severity {
-			case rules.Error:
-				s.Errors++
-			case rules.Warning:
-				s.Warnings++
-			default:
-				s.Infos++
-			}
-		}
+		s = addSummary(s, app)
 	}
 	return s
 }
