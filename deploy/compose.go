@@ -167,13 +167,7 @@ func composeCommand(r Reader, name string, x layer) (*parser.ProcfileEntry, stri
 	source := "command of the `" + name + "` service (" + x.doc.File.Path + ")"
 	switch x.node.Kind {
 	case yaml.ScalarNode:
-		span := x.span()
-		var e parser.ProcfileEntry
-		if x.node.Style == 0 && span.Start.Line == span.End.Line {
-			e = parser.ParseCommand(x.doc.File, name, span.Start.Offset, span.End.Offset)
-		} else {
-			e = parser.ParseCommandText(x.doc.File, name, x.node.Value, span)
-		}
+		e := x.command(name)
 		return &e, source
 	case yaml.SequenceNode:
 		var args []string

@@ -97,3 +97,15 @@ func (x layer) keySpan() parser.Span {
 	}
 	return x.span()
 }
+
+// command parses a scalar holding a shell command (Kamal's cmd:, Compose's
+// command:). A plain one-line scalar is parsed in place, so every word
+// keeps its offset in the file; a quoted or folded one is parsed from its
+// value, its words spanning the whole scalar.
+func (x layer) command(name string) parser.ProcfileEntry {
+	span := x.span()
+	if x.node.Style == 0 && span.Start.Line == span.End.Line {
+		return parser.ParseCommand(x.doc.File, name, span.Start.Offset, span.End.Offset)
+	}
+	return parser.ParseCommandText(x.doc.File, name, x.node.Value, span)
+}
