@@ -193,7 +193,13 @@ func resolve(p string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return filepath.EvalSymlinks(abs)
+	real, err := filepath.EvalSymlinks(abs)
+	if err != nil && !errors.As(err, new(*fs.PathError)) {
+		// EvalSymlinks reports a loop as the bare "EvalSymlinks: too many
+		// links"; the user gets the system's wording, as the gate gives.
+		return "", errors.New("too many levels of symbolic links")
+	}
+	return real, err
 }
 
 // within reports whether path is root or below it (both resolved).

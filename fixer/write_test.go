@@ -157,3 +157,22 @@ func TestWriteFileRefusesPathsOutsideRoot(t *testing.T) {
 		t.Errorf("a missing file was created")
 	}
 }
+
+func TestWriteFileSymlinkLoopSaysSo(t *testing.T) {
+	root := writeTree(t, map[string]string{"Gemfile": ""})
+	dir := filepath.Join(root, "config")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// Two links naming each other: resolving them never ends.
+	if err := os.Symlink("b.yml", filepath.Join(dir, "database.yml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("database.yml", filepath.Join(dir, "b.yml")); err != nil {
+		t.Fatal(err)
+	}
+	err := WriteFile(root, "config/database.yml", []byte("pool: 5\n"), []byte("pool: 10\n"))
+	if err == nil || !strings.Contains(err.Error(), "too many levels of symbolic links") || strings.Contains(err.Error(), "EvalSymlinks") {
+		t.Errorf("err = %v, want the system's wording for a symlink loop", err)
+	}
+}
