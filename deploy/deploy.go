@@ -117,9 +117,13 @@ type Var struct {
 	// Secret is set for a name whose value comes from a secret store
 	// (Kamal env secret:) or that the platform fills in when it deploys
 	// (Render fromDatabase, sync: false); the value is unknown.
-	Secret  bool
-	Span    parser.Span // the value as written (the name, for a secret)
-	KeySpan parser.Span // the name
+	Secret bool
+	// FilledBy says who fills in a value that is not a secret but is still
+	// unknown here ("filled in by Render from the `db` database"); empty
+	// for a secret store's secret.
+	FilledBy string
+	Span     parser.Span // the value as written (the name, for a secret)
+	KeySpan  parser.Span // the name
 	// Source says where it is set: "env clear of config/deploy.yml",
 	// "ENV in Dockerfile".
 	Source string
@@ -133,8 +137,12 @@ type Copies struct {
 	N       int
 	Unit    string // "host", "container"
 	Assumed bool   // not written: a default
-	Span    parser.Span
-	Source  string // "servers.web of config/deploy.yml"
+	// Ranged says the number written is the top of a range the platform
+	// scales within (Render autoscaling's maxInstances): the budget notes
+	// that it uses the maximum.
+	Ranged bool
+	Span   parser.Span
+	Source string // "servers.web of config/deploy.yml"
 }
 
 // Describe renders "2 hosts".

@@ -150,9 +150,26 @@ func renderEnvVars(doc *parser.YAMLDoc, v layered, source string, groups map[str
 		}
 		// fromDatabase, fromService, generateValue, sync: false — the value is
 		// set by Render when it deploys; poollint cannot know it.
-		out = append(out, Var{Name: key, Secret: true, Span: keySpan, KeySpan: keySpan, Source: source + ", set by Render at deploy time"})
+		out = append(out, Var{Name: key, Secret: true, FilledBy: renderFiller(item), Span: keySpan, KeySpan: keySpan, Source: source + ", set by Render at deploy time"})
 	}
 	return out
+}
+
+// renderFiller says who fills in an envVars entry without a value: most
+// are not secrets (a database's connection string, a generated value).
+func renderFiller(item layered) string {
+	switch {
+	case item.get("fromDatabase").present():
+		db, _ := scalar(item.get("fromDatabase"), "name")
+		prop, _ := scalar(item.get("fromDatabase"), "property")
+		return "filled in by Render from the `" + db + "` database (" + prop + ")"
+	case item.get("fromService").present():
+		svc, _ := scalar(item.get("fromService"), "name")
+		return "filled in by Render from the `" + svc + "` service"
+	case item.get("generateValue").present():
+		return "a value Render generates"
+	}
+	return "set in the Render dashboard (sync: false)"
 }
 
 // renderEnvGroups reads envVarGroups: name → its envVars.
@@ -176,7 +193,8 @@ func renderInstances(v layered, name, kind string) Copies {
 	}
 	if s, at := scalar(v.get("scaling"), "maxInstances"); at != nil {
 		if n, err := strconv.Atoi(strings.TrimSpace(s)); err == nil && n >= 0 {
-			return Copies{N: n, Unit: unit, Span: at.top().span(), Source: "scaling.maxInstances of the `" + name + "` service in " + renderFile + " (autoscaling: counted at its maximum)"}
+			return Copies{N: n, Unit: unit, Ranged: true, Span: at.top().span(),
+				Source: "Render autoscales the `" + name + "` service up to scaling.maxInstances in " + renderFile + "; the budget uses the maximum, the most instances that can run at once"}
 		}
 	}
 	if kind == "cron" {

@@ -25,6 +25,7 @@ type Count struct {
 	Source  string      // "app.json formation.web", "workers in config/puma.rb"
 	Span    parser.Span // where it is written; zero for a default
 	Assumed bool        // a default or an assumption: the budget notes it
+	Ranged  bool        // the top of a range the platform scales within: the budget notes it
 	Unset   []string    // variables whose written defaults decided it
 	Reason  string      // why it is unknown
 	// Saturated: the arithmetic behind N overflowed int64 and stopped at
@@ -294,7 +295,7 @@ func (bb *budgetBuilder) noteCount(subject, what string, c Count) {
 	case !c.Known:
 	case c.Assumed:
 		bb.note(subject, what+" "+strconv.Itoa(c.N)+": "+c.Source+unsetNote(c.Unset))
-	case len(c.Unset) > 0:
+	case len(c.Unset) > 0, c.Ranged:
 		bb.note(subject, what+" "+strconv.Itoa(c.N)+": "+c.Source+unsetNote(c.Unset))
 	}
 }

@@ -169,7 +169,7 @@ func (a *App) copiesOf(p *Process) Count {
 		return a.dynosOf(p.Name)
 	}
 	c := p.Role.Copies
-	out := Count{N: c.N, Known: true, Source: c.Source, Span: c.Span, Assumed: c.Assumed}
+	out := Count{N: c.N, Known: true, Source: c.Source, Span: c.Span, Assumed: c.Assumed, Ranged: c.Ranged}
 	if c.Assumed {
 		out.Source = c.Source
 	}

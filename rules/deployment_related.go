@@ -32,7 +32,10 @@ func deploymentRelated(p *rails.Process, values ...*rails.Value) []Related {
 			continue
 		}
 		msg := n + " is " + dv.Value + " here (" + dv.Source + ")"
-		if dv.Secret {
+		switch {
+		case dv.Secret && dv.FilledBy != "":
+			msg = n + " is " + dv.FilledBy + " here (" + dv.Source + "): its value is not in the file"
+		case dv.Secret:
 			msg = n + " is a secret here (" + dv.Source + "): its value was not read"
 		}
 		out = append(out, Related{Span: dv.Span, Message: msg})

@@ -37,3 +37,19 @@ func TestBudgetCommand(t *testing.T) {
 		t.Errorf("budget --format sarif: exit %d, want a usage error", code)
 	}
 }
+
+// Render autoscaling is counted at maxInstances, and the notes say so even
+// though the number is written, not assumed.
+func TestBudgetNotesRenderAutoscalingMaximum(t *testing.T) {
+	app := filepath.Join("..", "..", "testdata", "apps", "render_autoscale_filled_env")
+	var out, errOut bytes.Buffer
+	run([]string{"budget", app}, &out, &errOut)
+	for _, want := range []string{
+		"rails_journal  puma          3 ",
+		"instances 3: Render autoscales the `rails_journal` service up to scaling.maxInstances in render.yaml; the budget uses the maximum",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("budget lacks %q:\n%s", want, out.String())
+		}
+	}
+}
