@@ -14,6 +14,8 @@ package deploy
 import (
 	"strconv"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/poollint/poollint/parser"
 )
 
@@ -30,6 +32,11 @@ type Reader struct {
 	List func(dir, suffix string) []string
 	// Problem records what could not be read or had to be assumed.
 	Problem func(span parser.Span, msg string, assumed bool)
+	// ERB renders a scalar holding ERB as the tool rendering the file
+	// would (Kamal renders deploy.yml on the machine that runs `kamal
+	// deploy`): its text, the variables unset there whose written default
+	// decided it, and ok; else why it cannot be told. Nil: not rendered.
+	ERB func(doc *parser.YAMLDoc, n *yaml.Node) (value string, unset []string, ok bool, why string)
 }
 
 // Platform is the deployment tool a file belongs to.

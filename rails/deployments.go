@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/poollint/poollint/deploy"
 	"github.com/poollint/poollint/parser"
 )
@@ -24,9 +26,39 @@ func (a *App) loadDeployments() {
 		YAML:    a.parseYAML,
 		List:    a.listDir,
 		Problem: a.problem,
+		ERB:     a.deployERB,
 	}
 	hasProcfile := a.Procfile != nil && len(a.Procfile.Entries) > 0
 	a.Deployments = deploy.Find(r, hasProcfile)
+}
+
+// deployERB renders an ERB scalar of a deployment file with the existing
+// evaluator, in the outer environment (.poollint.yml env:, --env): Kamal
+// renders deploy.yml where `kamal deploy` runs, not in the container.
+func (a *App) deployERB(doc *parser.YAMLDoc, n *yaml.Node) (string, []string, bool, string) {
+	env := Env{Vars: map[string]string{}}
+	for k, v := range a.outerEnv {
+		env.Vars[k] = v
+	}
+	r := ValueFromYAML(doc, n).Eval(env)
+	switch r.Kind {
+	case RInt:
+		return strconv.Itoa(r.Int), r.Unset, true, ""
+	case RStr:
+		return r.Str, r.Unset, true, ""
+	case RBool:
+		return strconv.FormatBool(r.Int == 1), r.Unset, true, ""
+	case RNil:
+		why := "renders nothing"
+		if len(r.Unset) > 0 {
+			why += " with " + strings.Join(r.Unset, ", ") + " unset"
+		}
+		return "", r.Unset, false, why
+	}
+	if strings.HasPrefix(r.Reason, "cannot ") {
+		return "", nil, false, "poollint " + r.Reason
+	}
+	return "", nil, false, "poollint cannot evaluate it (" + r.Reason + ")"
 }
 
 // deploymentProcesses turns every role into a process; it reports whether
