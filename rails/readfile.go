@@ -56,6 +56,9 @@ func (a *App) load(rel string) (*parser.File, error) {
 	if a.fsys == nil {
 		return nil, errors.New("read after the app was loaded; not read")
 	}
+	if present, known := a.fsys.Listed(rel); known && !present {
+		return nil, errAbsent // not in its directory's listing: no open to fail
+	}
 	src, err := a.readThroughOverlay(rel)
 	switch safefile.KindOf(err) {
 	case 0:
@@ -174,7 +177,11 @@ func (a *App) exists(rel string) bool {
 	if a.fsys == nil {
 		return false
 	}
-	_, err := a.fsys.Lstat(cleanRel(rel))
+	rel = cleanRel(rel)
+	if present, known := a.fsys.Listed(rel); known {
+		return present // answered by the directory's listing, no stat
+	}
+	_, err := a.fsys.Lstat(rel)
 	return safefile.KindOf(err) != safefile.Absent
 }
 

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Root reads files confined to one directory, the app root. Every
@@ -16,6 +17,9 @@ import (
 // component is the link.
 type Root struct {
 	root *os.Root
+
+	mu   sync.Mutex
+	dirs map[string]*listing // ReadDir's answers, by slash path (listing.go)
 }
 
 // OpenRoot opens dir for confined reads. Close it when done: it holds a
@@ -79,8 +83,34 @@ func (r *Root) Lstat(rel string) (fs.FileInfo, error) {
 
 // ReadDir lists the directory rel, sorted by name, through the same
 // confinement as ReadFile: a listed directory reached through a symlink
-// out of the app is refused, not listed.
+// out of the app is refused, not listed. Each directory is listed once
+// per Root; the entries are shared, so callers must not change them.
 func (r *Root) ReadDir(rel string) ([]fs.DirEntry, error) {
+	if _, err := local(rel); err != nil {
+		return nil, err
+	}
+	l := r.list(path.Clean(filepath.ToSlash(rel)))
+	return l.entries, l.err
+}
+
+// list returns the listing of dir (a clean slash path), listing it the
+// first time it is asked for.
+func (r *Root) list(dir string) *listing {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if l, ok := r.dirs[dir]; ok {
+		return l
+	}
+	if r.dirs == nil {
+		r.dirs = map[string]*listing{}
+	}
+	l := newListing(r.readDir(dir))
+	r.dirs[dir] = l
+	return l
+}
+
+// readDir lists the directory rel through the root, sorted by name.
+func (r *Root) readDir(rel string) ([]fs.DirEntry, error) {
 	name, err := local(rel)
 	if err != nil {
 		return nil, err
