@@ -92,7 +92,7 @@ func devOnly(variant string) bool {
 func composeInterpolation(r Reader) map[string]string {
 	out := map[string]string{}
 	if f := r.Read(".env"); f != nil {
-		for _, v := range readDotenv(f, ".env") {
+		for _, v := range ReadDotenv(f, ".env") {
 			out[v.Name] = v.Value
 		}
 	}
@@ -217,7 +217,7 @@ func composeEnvFiles(r Reader, v layered) []Var {
 	var out []Var
 	for _, p := range paths {
 		if f := r.Read(p); f != nil {
-			out = append(out, readDotenv(f, f.Path)...)
+			out = append(out, ReadDotenv(f, f.Path)...)
 		}
 	}
 	return out

@@ -76,7 +76,7 @@ func TestComposeServicesBuiltFromTheApp(t *testing.T) {
 
 func TestDotenvForms(t *testing.T) {
 	m := &memReader{files: map[string]string{"x.env": "A=1\nexport B=two # note\nC='3'\n#D=4\nbad line\nE=\"$HOME\"\n"}}
-	vars := readDotenv(m.reader().Read("x.env"), "x.env")
+	vars := ReadDotenv(m.reader().Read("x.env"), "x.env")
 	got := map[string]string{}
 	for _, v := range vars {
 		got[v.Name] = v.Value

@@ -6,11 +6,11 @@ import (
 	"github.com/poollint/poollint/parser"
 )
 
-// readDotenv reads a dotenv file (Compose's env_file:, .env): one
-// `NAME=value` per line, `export ` allowed, `#` comments, the value
-// optionally in single or double quotes. Lines it cannot read are skipped:
+// ReadDotenv reads a dotenv file (Compose's env_file:, .env, the files
+// dotenv-rails loads): one `NAME=value` per line, `export ` allowed, `#`
+// comments, the value optionally in single or double quotes. Lines it cannot read are skipped:
 // Compose would reject the file, and poollint then knows less, not wrong.
-func readDotenv(f *parser.File, source string) []Var {
+func ReadDotenv(f *parser.File, source string) []Var {
 	var out []Var
 	for line := 1; line <= f.Lines.LineCount(); line++ {
 		start, end := f.Lines.LineBounds(line)

@@ -62,6 +62,8 @@ type App struct {
 	ERBChoices []ERBChoice
 
 	outerEnv map[string]string // Options.Env: ERB conditions are decided in it
+
+	dotenv *dotenvState // what the app's dotenv files give its processes (dotenv.go)
 }
 
 // ERBChoice is the branch of a YAML template the model read.

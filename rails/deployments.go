@@ -107,6 +107,7 @@ func (a *App) processFromRole(role *deploy.Role, outer map[string]string, railsE
 	p.Role = role
 	p.RoleVars = decided
 	p.outer = outer
+	a.applyDotenv(p)
 	return p
 }
 
@@ -133,13 +134,13 @@ func (a *App) roleWithoutCommand(role *deploy.Role, vars map[string]string, rail
 // DeploymentVar returns where the deployment of p sets name, when it is
 // the deployment that decides its value (not --env or the command line).
 func (p *Process) DeploymentVar(name string) (deploy.Var, bool) {
-	if p.Role == nil {
-		return deploy.Var{}, false
-	}
 	if _, inline := p.Inline[name]; inline {
 		return deploy.Var{}, false
 	}
-	v, ok := p.RoleVars[name]
+	if v, ok := p.RoleVars[name]; ok && p.Role != nil {
+		return v, true
+	}
+	v, ok := p.fromDotenv[name] // a dotenv file's value, never Fixable
 	return v, ok
 }
 

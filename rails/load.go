@@ -101,6 +101,7 @@ func Load(root string, opts Options) (*App, error) {
 	}
 	a.Declared = DeclaredCapacity{Formation: opts.Formation, Database: opts.Database, PgBouncer: opts.PgBouncer}
 	a.loadDeployments()
+	a.loadDotenv(opts.RailsEnv)
 	a.buildProcesses(opts)
 	a.selectDeployment(opts.Deployment)
 	a.loadServerConfigs()
@@ -110,6 +111,7 @@ func Load(root string, opts Options) (*App, error) {
 	a.loadSolidQueue()
 	a.loadGoodJob()
 	a.loadForkSites()
+	a.noteDotenv()
 	a.noteCountAssumptions()
 	a.describeRoles()
 	sort.SliceStable(a.Problems, func(i, j int) bool { return a.Problems[i].Span.File < a.Problems[j].Span.File })

@@ -46,7 +46,7 @@ func spanRef(s parser.Span) string {
 
 // PoolOf evaluates the pool of db in process p (RULES.md "pool P").
 func (a *App) PoolOf(db *DatabaseConfig, p *Process) Pool {
-	env := a.EnvOf(p)
+	env := a.bootEnvOf(p, a.EnvOf(p)) // database.yml is read after Rails boots
 	if p.Kind == SidekiqProcess && db.Primary && a.Sidekiq != nil && a.Sidekiq.PoolOverride != nil {
 		ov := a.Sidekiq.PoolOverride
 		c := a.SidekiqConcurrency(p)

@@ -76,6 +76,15 @@ type Process struct {
 	// set (DeploymentVar reads it).
 	RoleVars map[string]deploy.Var
 
+	// bootOnly are the variables dotenv loads when Rails boots, after this
+	// process's server read its own settings: only the Rails side
+	// (database.yml, initializers) sees them (dotenv.go).
+	bootOnly map[string]string
+	// fromDotenv maps each variable a dotenv file gave p to where it is
+	// written (DeploymentVar reads it, for messages).
+	fromDotenv     map[string]deploy.Var
+	viaRailsServer bool // Puma started by `rails server`, after the app is required
+
 	outer       map[string]string // the environment before inline assignments
 	railsEnv    string            // the default RAILS_ENV
 	description string            // a role's description with its copies (describeRoles)

@@ -23,7 +23,9 @@ func (a *App) buildProcesses(opts Options) {
 	deployed := a.deploymentProcesses(outer, opts.RailsEnv)
 	if a.Procfile != nil && len(a.Procfile.Entries) > 0 {
 		for i := range a.Procfile.Entries {
-			a.Processes = append(a.Processes, a.processFromEntry(&a.Procfile.Entries[i], heroku, opts.RailsEnv))
+			p := a.processFromEntry(&a.Procfile.Entries[i], heroku, opts.RailsEnv)
+			a.applyDotenv(p)
+			a.Processes = append(a.Processes, p)
 		}
 		return
 	}
@@ -70,6 +72,7 @@ func (a *App) processFromEntry(e *parser.ProcfileEntry, outer map[string]string,
 		a.problem(e.Span, "the \""+e.Name+"\" line runs "+gem+" through bundle exec, but "+gem+" is not in Gemfile.lock, so the line cannot start; poollint did not check it as a "+gem+" process", true)
 		kind = OtherProcess
 	}
+	p.viaRailsServer = kind == PumaProcess && serverGem(argv) == ""
 	if kind == PumaProcess && serverGem(argv) == "" {
 		// `rails server` runs Puma only when production installs it.
 		if why, _ := a.gemKeptFromProduction("puma", false); why != "" {
@@ -162,7 +165,9 @@ func (a *App) impliedProcesses(outer map[string]string, railsEnv string) {
 		if _, ok := vars["RAILS_ENV"]; !ok {
 			vars["RAILS_ENV"] = railsEnv
 		}
-		a.Processes = append(a.Processes, &Process{Name: name, Kind: kind, Implied: true, Env: Env{Vars: vars}, Inline: map[string]parser.Assign{}, outer: outer, railsEnv: railsEnv})
+		p := &Process{Name: name, Kind: kind, Implied: true, Env: Env{Vars: vars}, Inline: map[string]parser.Assign{}, outer: outer, railsEnv: railsEnv}
+		a.applyDotenv(p)
+		a.Processes = append(a.Processes, p)
 	}
 	switch {
 	case uses("puma", "config/puma.rb"):
@@ -196,7 +201,9 @@ func (a *App) ProcessWith(p *Process, name, value string) *Process {
 		return q
 	}
 	if p.Entry != nil {
-		return a.processFromEntry(p.Entry, outer, p.railsEnv)
+		q := a.processFromEntry(p.Entry, outer, p.railsEnv)
+		a.applyDotenv(q)
+		return q
 	}
 	q := *p
 	vars := map[string]string{}
