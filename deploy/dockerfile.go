@@ -72,7 +72,7 @@ func readDockerfileAt(r Reader, rel string) *image {
 	if cur == nil {
 		return nil
 	}
-	return &image{file: f, env: cur.env, Command: effectiveCommand(f, cur)}
+	return &image{file: f, env: cur.env, Command: effectiveCommand(r, f, cur)}
 }
 
 // fromStage starts a stage: `FROM base AS app` inherits base's ENV, CMD
@@ -107,8 +107,12 @@ var passThroughEntrypoints = map[string]bool{
 	"tini": true, "dumb-init": true, "--": true,
 }
 
-// effectiveCommand is what a container of the stage runs by default.
-func effectiveCommand(f *parser.File, s *stage) *parser.ProcfileEntry {
+// effectiveCommand is what a container of the stage runs by default. An
+// ENTRYPOINT that is a shell script of the app is joined with CMD, so that
+// the script is followed with CMD as its "$@" (deploy.Follow): it may pass
+// CMD through (Rails' bin/docker-entrypoint) or choose the server by it
+// (`case "$1" in web) exec puma`).
+func effectiveCommand(r Reader, f *parser.File, s *stage) *parser.ProcfileEntry {
 	if s.entrypoint == nil {
 		return s.cmd
 	}
@@ -116,6 +120,11 @@ func effectiveCommand(f *parser.File, s *stage) *parser.ProcfileEntry {
 		return s.entrypoint // shell-form ENTRYPOINT ignores CMD
 	}
 	passes := true
+	if len(s.execEntry) > 0 {
+		if _, script := scriptFile(r, s.execEntry[0]); script {
+			passes = false
+		}
+	}
 	for _, a := range s.execEntry {
 		if !passThroughEntrypoints[path.Base(a)] && !strings.HasPrefix(a, "-") {
 			passes = false

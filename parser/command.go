@@ -108,3 +108,33 @@ func (e *ProcfileEntry) remapSpans(to func(Span) Span) {
 		}
 	}
 }
+
+// ParseWords reads words that are already parsed — a script's "$@" filled
+// with the arguments its caller passed — as one command, so that wrappers
+// (`bundle exec`, `env A=1`) are peeled as on a written line. Every word
+// keeps its span; whole is the span of the command that assembled them.
+func ParseWords(f *File, name string, words []Word, whole Span) ProcfileEntry {
+	raws := make([]string, 0, len(words))
+	starts := map[int]Span{}
+	off := 0
+	for _, w := range words {
+		raw := w.Raw
+		if raw == "" {
+			raw = "''"
+		}
+		starts[off] = w.Span
+		raws = append(raws, raw)
+		off += len(raw) + 1
+	}
+	text := strings.Join(raws, " ")
+	synthetic := NewFile(f.Path, f.Abs, []byte(text))
+	e := ParseCommand(synthetic, name, 0, len(text))
+	e.Line, e.Span, e.CommandSpan = whole.Start.Line, whole, whole
+	e.remapSpans(func(s Span) Span {
+		if real, ok := starts[s.Start.Offset]; ok {
+			return real
+		}
+		return whole
+	})
+	return e
+}

@@ -21,13 +21,7 @@ import (
 
 // loadDeployments reads the deployment files through the app's own reader.
 func (a *App) loadDeployments() {
-	r := deploy.Reader{
-		Read:    a.readFile,
-		YAML:    a.parseYAML,
-		List:    a.listDir,
-		Problem: a.problem,
-		ERB:     a.deployERB,
-	}
+	r := a.deployReader()
 	hasProcfile := a.Procfile != nil && len(a.Procfile.Entries) > 0
 	a.Deployments = deploy.Find(r, hasProcfile)
 }
@@ -73,16 +67,30 @@ func (a *App) deploymentProcesses(outer map[string]string, railsEnv string) bool
 				a.problem(role.Span, role.Describe()+" runs RAILS_ENV="+env+", not "+railsEnv+"; it was not linted (pass --rails-env "+env+" to lint it)", true)
 				continue
 			}
-			a.Processes = append(a.Processes, a.processFromRole(role, outer, railsEnv))
+			a.Processes = append(a.Processes, a.processesFromRole(role, outer, railsEnv)...)
 			found = true
 		}
 	}
 	return found
 }
 
-// processFromRole builds the process of a role. The role's variables go
-// under the outer environment; the command's own assignments go over it.
-func (a *App) processFromRole(role *deploy.Role, outer map[string]string, railsEnv string) *Process {
+// processesFromRole builds the processes of a role: one, or one per
+// process the scripts its command runs start.
+func (a *App) processesFromRole(role *deploy.Role, outer map[string]string, railsEnv string) []*Process {
+	if role.Command == nil {
+		return []*Process{a.processFromRole(role, nil, nil, outer, railsEnv)}
+	}
+	vars, _ := roleVars(role, outer)
+	var out []*Process
+	for _, fw := range a.followScripts(role.Command, vars, railsEnv) {
+		out = append(out, a.processFromRole(role, fw.Entry, fw.Via, outer, railsEnv))
+	}
+	return out
+}
+
+// roleVars is the environment a role's deployment gives it under the
+// outer environment, and where the deployment decides each variable.
+func roleVars(role *deploy.Role, outer map[string]string) (map[string]string, map[string]deploy.Var) {
 	vars := map[string]string{}
 	decided := map[string]deploy.Var{}
 	for _, v := range role.Env {
@@ -97,15 +105,24 @@ func (a *App) processFromRole(role *deploy.Role, outer map[string]string, railsE
 		vars[k] = v
 		delete(decided, k)
 	}
+	return vars, decided
+}
+
+// processFromRole builds the process of a role running entry (nil: the
+// role's command is unknown). The role's variables go under the outer
+// environment; the command's own assignments go over it.
+func (a *App) processFromRole(role *deploy.Role, entry *parser.ProcfileEntry, via []deploy.Hop, outer map[string]string, railsEnv string) *Process {
+	vars, decided := roleVars(role, outer)
 	var p *Process
-	if role.Command != nil {
-		p = a.processFromEntry(role.Command, vars, railsEnv)
+	if entry != nil {
+		p = a.processFromEntry(entry, vars, railsEnv)
 	} else {
 		p = a.roleWithoutCommand(role, vars, railsEnv)
 	}
 	p.Name = role.Name
 	p.Role = role
 	p.RoleVars = decided
+	p.Via = via
 	p.outer = outer
 	a.applyDotenv(p)
 	return p
@@ -153,7 +170,7 @@ func (a *App) describeRoles() {
 		if p.Role == nil {
 			continue
 		}
-		desc := p.Role.Describe() + ", " + p.Role.Copies.Describe()
+		desc := p.Role.Describe() + deploy.Chain(p.Via) + ", " + p.Role.Copies.Describe()
 		if n := a.processesPerCopy(p); n.Known {
 			desc += " × " + strconv.Itoa(n.N) + " " + plural(n.N, "process", "processes")
 		}

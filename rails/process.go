@@ -75,6 +75,9 @@ type Process struct {
 	// RoleVars maps each variable the deployment decides to where it is
 	// set (DeploymentVar reads it).
 	RoleVars map[string]deploy.Var
+	// Via lists the script lines the process's command was followed
+	// through ("bin/start-app:4"); empty when it is written directly.
+	Via []deploy.Hop
 
 	// bootOnly are the variables dotenv loads when Rails boots, after this
 	// process's server read its own settings: only the Rails side
@@ -111,12 +114,12 @@ func (p *Process) Describe() string {
 		return p.description
 	}
 	if p.Role != nil {
-		return p.Role.Describe()
+		return p.Role.Describe() + deploy.Chain(p.Via)
 	}
 	if p.Implied {
 		return "the implied " + p.Name + " process"
 	}
-	return "the \"" + p.Name + "\" process"
+	return "the \"" + p.Name + "\" process" + deploy.Chain(p.Via)
 }
 
 // classify decides what a Procfile command runs. thrust and foreman-style

@@ -23,9 +23,12 @@ func (a *App) buildProcesses(opts Options) {
 	deployed := a.deploymentProcesses(outer, opts.RailsEnv)
 	if a.Procfile != nil && len(a.Procfile.Entries) > 0 {
 		for i := range a.Procfile.Entries {
-			p := a.processFromEntry(&a.Procfile.Entries[i], heroku, opts.RailsEnv)
-			a.applyDotenv(p)
-			a.Processes = append(a.Processes, p)
+			for _, fw := range a.followScripts(&a.Procfile.Entries[i], heroku, opts.RailsEnv) {
+				p := a.processFromEntry(fw.Entry, heroku, opts.RailsEnv)
+				p.Via = fw.Via
+				a.applyDotenv(p)
+				a.Processes = append(a.Processes, p)
+			}
 		}
 		return
 	}
@@ -196,12 +199,14 @@ func (a *App) ProcessWith(p *Process, name, value string) *Process {
 	}
 	outer[name] = value
 	if p.Role != nil {
-		q := a.processFromRole(p.Role, outer, p.railsEnv)
+		// The same command (the one the role's scripts start), again.
+		q := a.processFromRole(p.Role, p.Entry, p.Via, outer, p.railsEnv)
 		q.description = p.description
 		return q
 	}
 	if p.Entry != nil {
 		q := a.processFromEntry(p.Entry, outer, p.railsEnv)
+		q.Via = p.Via
 		a.applyDotenv(q)
 		return q
 	}

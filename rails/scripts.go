@@ -1,0 +1,44 @@
+package rails
+
+import (
+	"github.com/poollint/poollint/deploy"
+	"github.com/poollint/poollint/parser"
+)
+
+// A command that runs a script of the app (bin/start-app, docker/run.sh,
+// `foreman start -f Procfile.heroku`) is followed to the processes the
+// script starts (deploy.Follow); each becomes a process of the same name,
+// built from the script's command line in the environment the script sets.
+
+// deployReader is how package deploy reads the app's files: through the
+// app's own gate and YAML loading.
+func (a *App) deployReader() deploy.Reader {
+	return deploy.Reader{
+		Read:    a.readFile,
+		YAML:    a.parseYAML,
+		List:    a.listDir,
+		Problem: a.problem,
+		ERB:     a.deployERB,
+	}
+}
+
+// followScripts returns the commands e starts: those of the scripts it
+// runs, or e itself when it runs none or poollint cannot follow it (then
+// reported as an assumption). vars is the environment the command runs
+// in, which decides a script's `if`/`case` when it is known.
+func (a *App) followScripts(e *parser.ProcfileEntry, vars map[string]string, railsEnv string) []deploy.Followed {
+	lookup := func(name string) (string, bool) {
+		if v, ok := vars[name]; ok {
+			return v, true
+		}
+		if name == "RAILS_ENV" {
+			return railsEnv, true
+		}
+		return "", false
+	}
+	out, ok := deploy.Follow(a.deployReader(), e, lookup)
+	if !ok || len(out) == 0 {
+		return []deploy.Followed{{Entry: e}}
+	}
+	return out
+}
