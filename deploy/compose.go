@@ -150,6 +150,11 @@ func composeRole(r Reader, d *Deployment, name string, v layered, interp map[str
 	}
 	if cmd := v.get("command"); cmd.present() {
 		role.Command, role.CommandSource = composeCommand(r, name, cmd.top())
+		if !v.get("entrypoint").present() {
+			// The image's script ENTRYPOINT still runs the command; a
+			// service's own entrypoint: replaces it (not read).
+			role.Command = img.run(role.Command)
+		}
 	} else if img != nil && img.Command != nil {
 		e := *img.Command
 		e.Name = name

@@ -20,6 +20,23 @@ type image struct {
 	file    *parser.File
 	env     []Var
 	Command *parser.ProcfileEntry // the command a container runs by default
+	// script is the exec-form ENTRYPOINT when it is a shell script of the
+	// app: a command that overrides CMD (Kamal cmd:, Compose command:)
+	// still runs through it.
+	script *parser.ProcfileEntry
+}
+
+// run is what a container runs when cmd overrides the image's CMD: cmd,
+// behind the image's script ENTRYPOINT if it has one.
+func (img *image) run(cmd *parser.ProcfileEntry) *parser.ProcfileEntry {
+	if img == nil || img.script == nil || cmd == nil || cmd.ParseError != "" {
+		return cmd
+	}
+	words := append(append(append([]parser.Word(nil), img.script.Argv...), cmd.Wrappers...), cmd.Argv...)
+	e := parser.ParseWords(parser.NewFile(cmd.Span.File, "", nil), cmd.Name, words, cmd.Span)
+	e.Env = append(append([]parser.Assign(nil), cmd.Env...), e.Env...)
+	e.Raw = cmd.Raw
+	return &e
 }
 
 // stage is one FROM … section.
@@ -72,7 +89,13 @@ func readDockerfileAt(r Reader, rel string) *image {
 	if cur == nil {
 		return nil
 	}
-	return &image{file: f, env: cur.env, Command: effectiveCommand(r, f, cur)}
+	img := &image{file: f, env: cur.env, Command: effectiveCommand(r, f, cur)}
+	if len(cur.execEntry) > 0 && cur.entrypoint != nil {
+		if _, ok := scriptFile(r, cur.execEntry[0]); ok {
+			img.script = cur.entrypoint
+		}
+	}
+	return img
 }
 
 // fromStage starts a stage: `FROM base AS app` inherits base's ENV, CMD

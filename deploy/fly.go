@@ -64,7 +64,7 @@ func readFly(r Reader) []*Deployment {
 		e := parser.ParseCommandText(f, p.key, p.value, p.span)
 		d.Roles = append(d.Roles, &Role{
 			Name: p.key, Deployment: d, Span: p.kspan,
-			Command: &e, CommandSource: "[processes] " + p.key + " of " + flyFile,
+			Command: img.run(&e), CommandSource: "[processes] " + p.key + " of " + flyFile,
 			Env: env, Copies: flyMachines(p.key, p.kspan),
 		})
 	}

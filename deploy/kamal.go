@@ -97,6 +97,7 @@ func kamalRoles(r Reader, img *image, d *Deployment, name string, v layered, glo
 	base := &Role{Name: name, Deployment: d, Span: at}
 	if cmdNode.present() {
 		base.Command, base.CommandSource = kamalCommand(r, name, cmdNode.top())
+		base.Command = img.run(base.Command)
 	} else if img != nil && img.Command != nil {
 		e := *img.Command
 		e.Name = name

@@ -151,7 +151,7 @@ func (a *App) roleWithoutCommand(role *deploy.Role, vars map[string]string, rail
 // DeploymentVar returns where the deployment of p sets name, when it is
 // the deployment that decides its value (not --env or the command line).
 func (p *Process) DeploymentVar(name string) (deploy.Var, bool) {
-	if _, inline := p.Inline[name]; inline {
+	if in, inline := p.Inline[name]; inline && !defaultsTo(in, name) {
 		return deploy.Var{}, false
 	}
 	if v, ok := p.RoleVars[name]; ok && p.Role != nil {
@@ -306,4 +306,12 @@ func roleRailsEnv(role *deploy.Role) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// defaultsTo reports whether an assignment only gives name a default
+// (`X=${X:-5}`, as a start script writes it): the deployment's value of
+// name still decides.
+func defaultsTo(as parser.Assign, name string) bool {
+	parts := as.Value.Parts
+	return len(parts) == 1 && parts[0].Param == name && parts[0].Default != nil
 }

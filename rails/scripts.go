@@ -42,3 +42,19 @@ func (a *App) followScripts(e *parser.ProcfileEntry, vars map[string]string, rai
 	}
 	return out
 }
+
+// ScriptAssign returns the assignment of name in a script p's command runs
+// (`export RAILS_MAX_THREADS=${RAILS_MAX_THREADS:-5}` in bin/start-app,
+// `RAILS_MAX_THREADS=8` on a line of the Procfile foreman starts).
+func (p *Process) ScriptAssign(name string) (parser.Assign, bool) {
+	in, ok := p.Inline[name]
+	if !ok || len(p.Via) == 0 {
+		return parser.Assign{}, false
+	}
+	for _, h := range p.Via {
+		if h.File == in.Span.File {
+			return in, true
+		}
+	}
+	return parser.Assign{}, false
+}

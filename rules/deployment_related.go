@@ -27,6 +27,11 @@ func deploymentRelated(p *rails.Process, values ...*rails.Value) []Related {
 	sort.Strings(names)
 	var out []Related
 	for _, n := range names {
+		if in, ok := p.ScriptAssign(n); ok {
+			// Set by a script the command runs: point there, and at the
+			// deployment's value when the script only defaults it.
+			out = append(out, Related{Span: in.Span, Message: n + " is set to " + in.Value.Raw + " here, on the way from the deployment's command to the process"})
+		}
 		dv, ok := p.DeploymentVar(n)
 		if !ok {
 			continue
