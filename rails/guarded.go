@@ -19,10 +19,12 @@ type Guarded struct {
 }
 
 // Applies reports whether the call runs in env. A condition poollint
-// cannot evaluate counts as true: the setting is written to be used.
+// cannot decide (an expression it cannot evaluate, a bare ENV["X"] the
+// environment does not give) counts as true: the setting is written to
+// be used.
 func (g *Guarded) Applies(env Env) bool {
 	for _, c := range g.Conds {
-		if truth, ok := Truthy(c, env); ok && !truth {
+		if truth, ok := decideCondition(c, env); ok && !truth {
 			return false
 		}
 	}

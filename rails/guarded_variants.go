@@ -14,7 +14,9 @@ import (
 // is decided in the process's environment; those that stay unknown are
 // enumerated (each assumed true and false), and every call that can win
 // under some assumption is a Variant. Consumers take the worst case and
-// name the assumption.
+// name the assumption. A bare ENV["X"] with no default that the
+// environment does not give is undecided, as in the ERB renderer
+// (decideCondition): the app may run with X set or not.
 
 // maxAssumedConditions bounds the enumeration (2^n assignments); further
 // unknown conditions count as true, as before enumeration existed.
@@ -70,7 +72,7 @@ func Variants(gs []*Guarded, env Env) []Variant {
 	seen := map[string]bool{}
 	for _, g := range gs {
 		for i, c := range g.Conds {
-			if _, ok := Truthy(c, env); ok || i >= len(g.keys) {
+			if _, ok := decideCondition(c, env); ok || i >= len(g.keys) {
 				continue
 			}
 			if k := g.keys[i]; !seen[k.id] {
@@ -109,7 +111,7 @@ func Variants(gs []*Guarded, env Env) []Variant {
 // as given; unknown ones not in assumed count as true.
 func (g *Guarded) appliesAssuming(env Env, assumed map[string]bool) bool {
 	for i, c := range g.Conds {
-		truth, ok := Truthy(c, env)
+		truth, ok := decideCondition(c, env)
 		if !ok {
 			if i >= len(g.keys) {
 				continue
@@ -134,7 +136,7 @@ func describeAssumptions(winner *Guarded, enumerated []condKey, assumed map[stri
 	var keys []condKey
 	if winner != nil {
 		for i, c := range winner.Conds {
-			if _, ok := Truthy(c, env); !ok && i < len(winner.keys) {
+			if _, ok := decideCondition(c, env); !ok && i < len(winner.keys) {
 				keys = append(keys, winner.keys[i])
 			}
 		}
