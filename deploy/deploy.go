@@ -48,6 +48,7 @@ const (
 	Compose
 	Render
 	Fly
+	Systemd
 )
 
 // Unit is what the platform calls one copy of a role.
@@ -63,6 +64,8 @@ func (p Platform) Unit() string {
 		return "instance"
 	case Fly:
 		return "machine"
+	case Systemd:
+		return "unit"
 	}
 	return "copy"
 }
@@ -79,6 +82,8 @@ func (p Platform) String() string {
 		return "Render"
 	case Fly:
 		return "Fly"
+	case Systemd:
+		return "systemd"
 	}
 	return "unknown"
 }
@@ -88,7 +93,8 @@ func (p Platform) String() string {
 type Deployment struct {
 	// Name identifies the deployment in messages and for --deployment:
 	// "config/deploy.yml", "config/deploy.staging.yml" (a Kamal destination,
-	// merged over config/deploy.yml), "Dockerfile".
+	// merged over config/deploy.yml), "Dockerfile", "dist/*.service" (the
+	// systemd units of a folder).
 	Name     string
 	Platform Platform
 	Files    []string // the files it was read from, base first
@@ -137,6 +143,9 @@ type Var struct {
 	// Fixable is set when Span holds the bare value, so that a fix may
 	// replace exactly those bytes with a number.
 	Fixable bool
+	// Own is set when only this role reads the variable (a systemd unit's
+	// Environment=), so raising it there changes no other role.
+	Own bool
 }
 
 // Copies is how many copies of a role run.
@@ -165,6 +174,10 @@ func (c Copies) Describe() string {
 func (r *Role) Describe() string {
 	if r.Deployment != nil && r.Deployment.Platform == Docker {
 		return "the image's CMD in " + r.Deployment.Name
+	}
+	if r.Deployment != nil && r.Deployment.Platform == Systemd {
+		// "the `mastodon-sidekiq.service` unit (dist/mastodon-sidekiq.service:10)"
+		return "the `" + r.Name + "` unit (" + r.Span.File + ":" + strconv.Itoa(r.Span.Start.Line) + ")"
 	}
 	kind := "role"
 	if r.Deployment != nil {
@@ -215,6 +228,7 @@ func Find(r Reader, hasProcfile bool) []*Deployment {
 	out = append(out, readCompose(r)...)
 	out = append(out, readRender(r)...)
 	out = append(out, readFly(r)...)
+	out = append(out, readSystemd(r)...)
 	if len(out) == 0 && !hasProcfile && img != nil && img.Command != nil {
 		out = append(out, img.deployment())
 	}

@@ -138,3 +138,11 @@ func ParseWords(f *File, name string, words []Word, whole Span) ProcfileEntry {
 	})
 	return e
 }
+
+// StartsServerOrWorker reports whether the command runs a program whose
+// process the linter models (a server, a job worker, rake, rails): a
+// deployment whose command runs anything else (nginx, a node server) is
+// not the app.
+func (e *ProcfileEntry) StartsServerOrWorker() bool {
+	return startsServerOrWorker(e.Program)
+}

@@ -367,17 +367,40 @@ func wrapperAt(sh *syntax.Parser, b wordBuilder, raw []*syntax.Word, args []Word
 		return 0, nil
 	}
 	switch lit {
-	case "exec", "nohup":
+	case "exec", "nohup", "/usr/bin/nohup":
 		return 1, nil
-	case "env":
+	case "env", "/usr/bin/env", "/bin/env":
+		// systemd before v239 wants an absolute program path: /usr/bin/env.
 		return envWrapper(sh, b, raw, args, i)
 	}
 	switch path.Base(lit) {
 	case "start-pgbouncer", "start-pgbouncer-stunnel", // Heroku PgBouncer buildpack
 		"start-stunnel",                    // Heroku Redis stunnel buildpack
 		"start-nginx", "start-nginx-debug", // Heroku nginx buildpack
-		"jemalloc.sh": // jemalloc buildpack
+		"jemalloc.sh", // jemalloc buildpack
+		"nvm-exec":    // nvm's runner, seen in systemd units before rvm
 		return 1, nil
+	case "rvm", "chruby-exec":
+		// Version managers that exec the command after them:
+		// `rvm 3.1.7 do bundle exec sidekiq`, `chruby-exec 3.3 -- bundle …`.
+		sep := "do"
+		if path.Base(lit) == "chruby-exec" {
+			sep = "--"
+		}
+		for n := 1; i+n < len(args)-1; n++ {
+			if w, _ := args[i+n].Literal(); w == sep {
+				return n + 1, nil
+			}
+		}
+		return 0, nil
+	case "rbenv", "asdf":
+		// `rbenv exec bundle exec puma`, `asdf exec bundle exec puma`.
+		if i+2 < len(args) {
+			if sub, _ := args[i+1].Literal(); sub == "exec" {
+				return 2, nil
+			}
+		}
+		return 0, nil
 	case "bundle":
 		if i+1 >= len(args) {
 			return 0, nil

@@ -128,6 +128,19 @@ func TestParseProcfileForms(t *testing.T) {
 			Name: "web", Env: []string{"PATH=/bin"}, Wrappers: []string{"env", "-i", "-u", "FOO"},
 			Argv: []string{"bin/rails", "s"}, Program: "rails"}},
 		{"web: $SERVER_CMD", entryShape{Name: "web", Argv: []string{"$SERVER_CMD"}}},
+		// crossroads/api.goodcity config/systemd/sidekiq-production.service
+		{"worker: /home/deployer/.nvm/nvm-exec /home/deployer/.rvm/bin/rvm 3.1.7 do bundle exec sidekiq -e production -C config/sidekiq.yml", entryShape{
+			Name: "worker", Wrappers: []string{"/home/deployer/.nvm/nvm-exec", "/home/deployer/.rvm/bin/rvm", "3.1.7", "do", "bundle", "exec"},
+			Argv: []string{"sidekiq", "-e", "production", "-C", "config/sidekiq.yml"}, Program: "sidekiq"}},
+		{"web: /usr/bin/env PORT=3000 /usr/local/bin/bundle exec puma", entryShape{
+			Name: "web", Env: []string{"PORT=3000"}, Wrappers: []string{"/usr/bin/env", "/usr/local/bin/bundle", "exec"},
+			Argv: []string{"puma"}, Program: "puma"}},
+		{"web: rbenv exec bundle exec puma", entryShape{
+			Name: "web", Wrappers: []string{"rbenv", "exec", "bundle", "exec"}, Argv: []string{"puma"}, Program: "puma"}},
+		{"web: chruby-exec 3.3 -- bundle exec puma", entryShape{
+			Name: "web", Wrappers: []string{"chruby-exec", "3.3", "--", "bundle", "exec"}, Argv: []string{"puma"}, Program: "puma"}},
+		{"web: rvm list", entryShape{Name: "web", Argv: []string{"rvm", "list"}, Program: "rvm"}},
+		{"web: rbenv version", entryShape{Name: "web", Argv: []string{"rbenv", "version"}, Program: "rbenv"}},
 		{"worker: bundle exec sidekiq -C config/sidekiq.yml # 25 threads", entryShape{
 			Name: "worker", Wrappers: []string{"bundle", "exec"},
 			Argv: []string{"sidekiq", "-C", "config/sidekiq.yml"}, Program: "sidekiq"}},

@@ -47,6 +47,8 @@ func (bb *budgetBuilder) platformNotes() {
 		if web {
 			bb.note("", "kamal deploy starts the new container of a role before it stops the old one: a host's connections for that role double during a deploy")
 		}
+	case "unit":
+		bb.note("", "each systemd unit is counted once: a unit installed on several servers runs once on each, which the unit files do not say; oneshot units and timers are not counted")
 	default:
 		bb.note("", "one-off "+bb.b.Unit+"s are not counted; each holds its own connections while it runs")
 	}

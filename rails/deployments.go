@@ -67,7 +67,15 @@ func (a *App) deploymentProcesses(outer map[string]string, railsEnv string) bool
 				a.problem(role.Span, role.Describe()+" runs RAILS_ENV="+env+", not "+railsEnv+"; it was not linted (pass --rails-env "+env+" to lint it)", true)
 				continue
 			}
-			a.Processes = append(a.Processes, a.processesFromRole(role, outer, railsEnv)...)
+			for _, p := range a.processesFromRole(role, outer, railsEnv) {
+				if flag := p.EnvironmentFlag; flag != "" && flag != railsEnv && p.RailsEnv() == flag && outer["RAILS_ENV"] == "" {
+					// `sidekiq -e staging` in a staging unit beside the
+					// production one: another environment's process.
+					a.problem(role.Span, role.Describe()+" runs with -e "+flag+", not "+railsEnv+"; it was not linted (pass --rails-env "+flag+" to lint it)", true)
+					continue
+				}
+				a.Processes = append(a.Processes, p)
+			}
 			found = true
 		}
 	}
@@ -146,6 +154,15 @@ func (a *App) roleWithoutCommand(role *deploy.Role, vars map[string]string, rail
 	}
 	return &Process{Name: role.Name, Kind: kind, Implied: true, Span: role.Span, Env: Env{Vars: vars},
 		Inline: map[string]parser.Assign{}, railsEnv: railsEnv}
+}
+
+// commandLine says where p's command is written, for "-c on the
+// Procfile line" / "-c in ExecStart= of dist/mastodon-sidekiq.service".
+func (p *Process) commandLine() string {
+	if p.Role != nil && p.Role.CommandSource != "" {
+		return "in " + p.Role.CommandSource
+	}
+	return "on the Procfile line"
 }
 
 // DeploymentVar returns where the deployment of p sets name, when it is

@@ -12,8 +12,10 @@ import (
 // deploymentVarFix is the deployment's form of the Procfile prefix fix
 // (seed 003): when the pool reads a variable V that the role's own env in
 // the deployment file sets (servers.job.env.clear in config/deploy.yml), set
-// V to the threads there, so that role alone gets the bigger pool. A
-// variable of the global env is left alone: every role reads it.
+// V to the threads there, so that role alone gets the bigger pool (a
+// systemd unit's Environment= is its own likewise). A variable of the
+// global env, or of an env file several units read, is left alone: every
+// role reads it.
 func deploymentVarFix(app *rails.App, o threadsOverPool) *Fix {
 	p := o.Process
 	if p.Role == nil || o.Pool.Setting == nil || !yamlPoolDecides(app, o.DB, p, o.Pool) {
@@ -25,7 +27,7 @@ func deploymentVarFix(app *rails.App, o threadsOverPool) *Fix {
 	}
 	name, c := first.Str, o.Threads.Max
 	dv, ok := p.DeploymentVar(name)
-	if !ok || dv.Secret || !dv.Fixable || !strings.HasPrefix(dv.Source, "servers.") {
+	if !ok || dv.Secret || !dv.Fixable || !(dv.Own || strings.HasPrefix(dv.Source, "servers.")) {
 		return nil
 	}
 	if !varCoversPools(app, o, name, c) {
