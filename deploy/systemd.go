@@ -237,7 +237,7 @@ func systemdEnvFiles(r Reader, f *parser.File, unit string, s serviceSettings) [
 			r.Problem(span, "EnvironmentFile="+p+" in "+unit+" is "+rel+" of the app, which is not in the app's files; its variables were not read", true)
 			continue
 		}
-		out = append(out, readDotenv(ef, rel+", the EnvironmentFile= of "+f.Path)...)
+		out = append(out, ReadDotenv(ef, rel+", the EnvironmentFile= of "+f.Path)...)
 	}
 	return out
 }

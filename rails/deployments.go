@@ -156,6 +156,28 @@ func (a *App) roleWithoutCommand(role *deploy.Role, vars map[string]string, rail
 		Inline: map[string]parser.Assign{}, railsEnv: railsEnv}
 }
 
+// runsFromCheckout reports whether p runs from the app's own files on
+// the server (a Procfile line, a systemd unit), where dotenv finds the
+// .env files, rather than from an image that leaves them out.
+func (p *Process) runsFromCheckout() bool {
+	return p.Role == nil || (p.Role.Deployment != nil && p.Role.Deployment.Platform == deploy.Systemd)
+}
+
+// deploymentReads reports whether a deployment reads rel as an env file
+// (a systemd unit's EnvironmentFile=).
+func (a *App) deploymentReads(rel string) bool {
+	for _, d := range a.Deployments {
+		for _, r := range d.Roles {
+			for _, v := range r.Env {
+				if v.Span.File == rel {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // commandLine says where p's command is written, for "-c on the
 // Procfile line" / "-c in ExecStart= of dist/mastodon-sidekiq.service".
 func (p *Process) commandLine() string {

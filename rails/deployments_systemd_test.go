@@ -1,6 +1,7 @@
 package rails
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -74,5 +75,34 @@ func TestSystemdOtherEnvironmentFlagSkipped(t *testing.T) {
 	}, Options{RailsEnv: "staging"})
 	if len(staging.Processes) != 1 {
 		t.Errorf("--rails-env staging lints the staging unit: %d processes", len(staging.Processes))
+	}
+}
+
+// A unit runs the app's checkout, so dotenv-rails loads .env.production
+// there as for a Procfile line, under what the unit sets; a file a unit
+// reads as EnvironmentFile= is not reported as unused.
+func TestSystemdUnitsAndDotenv(t *testing.T) {
+	unit := "[Service]\nEnvironment=WEB_CONCURRENCY=2\nExecStart=/usr/bin/bundle exec rails server\n"
+	a := dotenvApp(t, "gem 'dotenv-rails'", []string{"dotenv-rails", "3.1.8", "dotenv", "3.1.8"}, map[string]string{
+		"Procfile":         "",
+		"dist/web.service": unit,
+		".env.production":  "RAILS_MAX_THREADS=7\nWEB_CONCURRENCY=9\n",
+	}, Options{})
+	web := processNamed(t, a, "web.service")
+	if envOf(web, "RAILS_MAX_THREADS") != "7" || envOf(web, "WEB_CONCURRENCY") != "2" {
+		t.Errorf("dotenv fills what the unit leaves unset: %v", web.Env.Vars)
+	}
+
+	withoutGem := systemdApp(t, map[string]string{
+		"dist/web.service": "[Service]\nWorkingDirectory=/srv/app\nEnvironmentFile=/srv/app/.env.production\nExecStart=/usr/bin/bundle exec rails server\n",
+		".env.production":  "RAILS_MAX_THREADS=7\n",
+	}, Options{})
+	for _, p := range withoutGem.Problems {
+		if strings.Contains(p.Message, "was not used") {
+			t.Errorf("the unit reads .env.production: %s", p.Message)
+		}
+	}
+	if envOf(processNamed(t, withoutGem, "web.service"), "RAILS_MAX_THREADS") != "7" {
+		t.Error("EnvironmentFile= value")
 	}
 }

@@ -63,7 +63,7 @@ func (a *App) loadDotenv(railsEnv string) {
 		}
 		vars := readEnvFile(f)
 		if gem == "" {
-			if len(vars) > 0 && (rel == ".env."+railsEnv || rel == ".env."+railsEnv+".local") {
+			if len(vars) > 0 && (rel == ".env."+railsEnv || rel == ".env."+railsEnv+".local") && !a.deploymentReads(rel) {
 				a.notModeled(parser.Span{File: rel}, rel+" was not used: "+why+", so nothing loads it when the app boots in "+railsEnv)
 			}
 			continue
@@ -155,14 +155,15 @@ func bootsRailsFirst(p *Process) bool {
 // applyDotenv fills p's environment from the dotenv files: what dotenv
 // loads at boot for a process that boots Rails (never over a variable
 // already set: --env, app.json, the command's own assignments), and the
-// documented values for what is still unset. A deployment role takes only
-// documented values.
+// documented values for what is still unset. A container role takes only
+// documented values; a systemd unit runs the app's checkout, as a
+// Procfile does, so dotenv loads there too.
 func (a *App) applyDotenv(p *Process) {
 	st := a.dotenv
 	if st == nil {
 		return
 	}
-	if p.Role == nil && len(st.boot) > 0 {
+	if p.runsFromCheckout() && len(st.boot) > 0 {
 		extra := map[string]string{}
 		how := ", loaded by dotenv when Rails boots"
 		if !bootsRailsFirst(p) {
