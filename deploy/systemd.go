@@ -129,6 +129,7 @@ func systemdRole(r Reader, d *Deployment, f *parser.File) *Role {
 	if !cmd.StartsServerOrWorker() {
 		return nil // nginx, the node streaming server: not the app
 	}
+	inApp(&cmd, s.workingDir)
 	role := &Role{
 		Name: unit, Deployment: d, Span: cmd.CommandSpan,
 		Command: &cmd, CommandSource: "ExecStart= of " + f.Path,
@@ -254,4 +255,22 @@ func appPath(p, workingDir string) (string, bool) {
 		return "", false
 	}
 	return rel, true
+}
+
+// inApp rewrites the absolute paths among the command's arguments that lie
+// under WorkingDirectory= to the app's own paths, by the rule
+// EnvironmentFile= follows: GitLab's unit runs `puma --config
+// /home/git/gitlab/config/puma.rb` from /home/git/gitlab, which is the
+// app's config/puma.rb. Each word keeps its span.
+func inApp(e *parser.ProcfileEntry, workingDir string) {
+	for i, w := range e.Argv {
+		lit, ok := w.Literal()
+		if !ok || i == 0 {
+			continue
+		}
+		if rel, ok := appPath(lit, workingDir); ok {
+			e.Argv[i].Raw = rel
+			e.Argv[i].Parts = []parser.WordPart{{Lit: rel}}
+		}
+	}
 }

@@ -291,3 +291,24 @@ func flagOf(r *Role, name string) (parser.Word, string, bool) {
 }
 
 func newFile(rel, src string) *parser.File { return parser.NewFile(rel, "", []byte(src)) }
+
+// GitLab's lib/support/systemd/gitlab-puma.service names its config by the
+// server's absolute path under WorkingDirectory: that is the app's file.
+func TestSystemdAbsoluteArgumentsUnderWorkingDirectory(t *testing.T) {
+	src := "[Service]\nWorkingDirectory=/home/git/gitlab\nEnvironment=RAILS_ENV=production\n" +
+		"ExecStart=/usr/local/bin/bundle exec puma --config /home/git/gitlab/config/puma.rb --environment production --pidfile /var/run/puma.pid\n"
+	ds, _ := find(t, map[string]string{"lib/support/systemd/gitlab-puma.service": src}, false)
+	r := roleNamed(t, ds, "gitlab-puma.service")
+	w, _, ok := parser.Flag(r.Command.Argv, "--config")
+	lit, _ := w.Literal()
+	if !ok || lit != "config/puma.rb" || src[w.Span.Start.Offset:w.Span.End.Offset] != "/home/git/gitlab/config/puma.rb" {
+		t.Errorf("--config %q at %v", lit, w.Span)
+	}
+	pid, _, _ := parser.Flag(r.Command.Argv, "--pidfile")
+	if lit, _ := pid.Literal(); lit != "/var/run/puma.pid" {
+		t.Errorf("a path outside the app stays: %q", lit)
+	}
+	if ds[0].Name != "lib/support/systemd/*.service" {
+		t.Errorf("deployment %q", ds[0].Name)
+	}
+}
