@@ -11,8 +11,8 @@ import (
 // does): each unit whose command runs the app — Puma, Unicorn, Sidekiq,
 // rails server, good_job, bin/jobs, … — is a role; a unit that runs
 // something else (Mastodon's node streaming server, nginx) is not the app
-// and is skipped, and so is a Type=oneshot unit (a task that exits, as a
-// one-off dyno). One deployment per directory ("dist/*.service"): the
+// and is skipped, and so is a Type=oneshot unit or one a NAME.timer
+// starts (a task that exits, as a one-off dyno). One deployment per directory ("dist/*.service"): the
 // units of one folder are installed together on a server.
 //
 // The command is the [Service] ExecStart= (its `-@:+!|` prefixes read as
@@ -46,8 +46,15 @@ func readSystemd(r Reader) []*Deployment {
 			name = dir + "/*.service"
 		}
 		d := &Deployment{Name: name, Platform: Systemd}
+		timers := map[string]bool{}
+		for _, t := range r.List(dir, ".timer") {
+			timers[strings.TrimSuffix(path.Base(t), ".timer")] = true
+		}
 		for _, rel := range units {
 			rel = strings.TrimPrefix(rel, "./")
+			if timers[strings.TrimSuffix(path.Base(rel), ".service")] {
+				continue // started by its .timer: a scheduled task that exits, not a process that stays
+			}
 			f := r.Read(rel)
 			if f == nil {
 				continue

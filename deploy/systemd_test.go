@@ -312,3 +312,14 @@ func TestSystemdAbsoluteArgumentsUnderWorkingDirectory(t *testing.T) {
 		t.Errorf("deployment %q", ds[0].Name)
 	}
 }
+
+func TestSystemdTimerServiceIsATask(t *testing.T) {
+	ds, _ := find(t, map[string]string{
+		"deploy/cleanup.service": "[Service]\nExecStart=/usr/bin/bundle exec rake cleanup\n",
+		"deploy/cleanup.timer":   "[Timer]\nOnCalendar=daily\n",
+		"deploy/worker.service":  "[Service]\nExecStart=/usr/bin/bundle exec sidekiq\n",
+	}, false)
+	if len(ds) != 1 || len(ds[0].Roles) != 1 || ds[0].Roles[0].Name != "worker.service" {
+		t.Errorf("deployments %+v", ds)
+	}
+}
