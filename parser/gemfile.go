@@ -76,13 +76,13 @@ func (g *Gemfile) Declarations(gem string) []GemDecl {
 // readOption reads one keyword argument (or a trailing hash of them).
 func (d *GemDecl) readOption(r *RubyFile, a *sitter.Node) {
 	a = Unwrap(a)
-	if a.Type() == "hash" {
+	if NodeType(a) == "hash" {
 		for _, p := range namedChildren(a) {
 			d.readOption(r, p)
 		}
 		return
 	}
-	if a.Type() != "pair" {
+	if NodeType(a) != "pair" {
 		return
 	}
 	key, ok := r.StringValue(field(a, "key"))
@@ -92,7 +92,7 @@ func (d *GemDecl) readOption(r *RubyFile, a *sitter.Node) {
 	value := field(a, "value")
 	switch key {
 	case "require":
-		if v := Unwrap(value); v != nil && v.Type() == "false" {
+		if v := Unwrap(value); v != nil && NodeType(v) == "false" {
 			d.RequireFalse = true
 		}
 	case "group", "groups":
@@ -106,16 +106,16 @@ func (d *GemDecl) readOption(r *RubyFile, a *sitter.Node) {
 // do` / `platforms :jruby do` blocks around n.
 func (d *GemDecl) readEnclosingBlocks(r *RubyFile, n *sitter.Node) {
 	for p := n.Parent(); p != nil; p = p.Parent() {
-		if p.Type() != "do_block" && p.Type() != "block" {
+		if NodeType(p) != "do_block" && NodeType(p) != "block" {
 			continue
 		}
 		call := p.Parent()
-		if call == nil || call.Type() != "call" || field(call, "receiver") != nil {
+		if call == nil || NodeType(call) != "call" || field(call, "receiver") != nil {
 			continue
 		}
 		var names []string
 		for _, a := range namedChildren(field(call, "arguments")) {
-			if Unwrap(a).Type() == "pair" {
+			if NodeType(Unwrap(a)) == "pair" {
 				continue // `group :test, optional: true`
 			}
 			names = append(names, symbolList(r, a)...)
@@ -139,12 +139,12 @@ func symbolList(r *RubyFile, n *sitter.Node) []string {
 		return []string{s}
 	}
 	var out []string
-	switch n.Type() {
+	switch NodeType(n) {
 	case "array", "symbol_array", "string_array":
 		for _, e := range namedChildren(n) {
 			if s, ok := r.StringValue(e); ok {
 				out = append(out, s)
-			} else if e.Type() == "bare_symbol" || e.Type() == "bare_string" {
+			} else if NodeType(e) == "bare_symbol" || NodeType(e) == "bare_string" {
 				out = append(out, r.Text(e))
 			}
 		}

@@ -64,6 +64,9 @@ type RubyFile struct {
 
 	assignsOnce sync.Once
 	assigns     map[string][]Assignment // Assignments, walked once
+
+	flat  []flatNode             // the first walk, in source order (ruby_walk.go)
+	index map[*sitter.Node]int32 // flat's nodes, made when first needed
 }
 
 // ParseRuby parses f.Src as Ruby. A syntax error is not a Go error: the
@@ -128,26 +131,21 @@ func parseRuby(ctx context.Context, f *File, src []byte, base int) (*RubyFile, e
 // `when 1` by reading the keyword as an identifier and reports no error,
 // but Ruby rejects the file, and the fixer's re-parse check must see that.
 //
-// The same walk measures the nesting: deep is the first node past
-// MaxRubyNesting, nil when there is none. A valid file is walked whole
-// either way, so the check costs nothing more; an invalid one is walked
-// on past its first error only to rule out a deep tree.
+// The first walk (flatten, which records the tree for the walks after
+// it) measures the nesting: deep is the first node past MaxRubyNesting,
+// nil when there is none.
 func (r *RubyFile) firstError(root *sitter.Node) (bad, deep *sitter.Node) {
-	walkTree([]step{{node: root}}, func(path []step) bool {
-		if deep != nil {
-			return false
-		}
+	if deep = r.flatten(); deep != nil {
+		return nil, deep
+	}
+	r.walk([]step{{node: root}}, func(path []step) bool {
 		n := path[len(path)-1].node
-		if len(path) > MaxRubyNesting {
-			deep = n
-			return false
-		}
 		if bad == nil && (n.IsError() || n.IsMissing() || r.isKeywordAsName(path)) {
 			bad = n
 		}
-		return true
+		return bad == nil
 	})
-	return bad, deep
+	return bad, nil
 }
 
 // errorShown returns where a syntax error shows: tree-sitter puts a
@@ -165,7 +163,7 @@ func (r *RubyFile) errorShown(bad *sitter.Node) *sitter.Node {
 	}
 	seen := false
 	var next *sitter.Node
-	walkTree([]step{{node: r.Root}}, func(path []step) bool {
+	r.walk([]step{{node: r.Root}}, func(path []step) bool {
 		n := path[len(path)-1].node
 		switch {
 		case next != nil:
@@ -191,7 +189,7 @@ func (r *RubyFile) errorShown(bad *sitter.Node) *sitter.Node {
 // `end:` parameters) are legal.
 func (r *RubyFile) isKeywordAsName(path []step) bool {
 	last := path[len(path)-1]
-	if last.node.Type() != "identifier" || !rubyKeyword(r.Text(last.node)) {
+	if NodeType(last.node) != "identifier" || !rubyKeyword(r.Text(last.node)) {
 		return false
 	}
 	if len(path) < 2 {
@@ -248,7 +246,7 @@ func (r *RubyFile) CompactText(n *sitter.Node) string {
 	}
 	var b strings.Builder
 	prevEnd := -1
-	walkTree([]step{{node: n}}, func(path []step) bool {
+	r.walk([]step{{node: n}}, func(path []step) bool {
 		leaf := path[len(path)-1].node
 		if leaf.ChildCount() > 0 {
 			return true
@@ -278,7 +276,7 @@ func isWordByte(c byte) bool {
 // Parentheses holding several statements (`(a; b)`) are left alone because
 // they are not one expression.
 func Unwrap(n *sitter.Node) *sitter.Node {
-	for n != nil && n.Type() == "parenthesized_statements" {
+	for n != nil && NodeType(n) == "parenthesized_statements" {
 		inner := statements(n)
 		if len(inner) != 1 {
 			return n
@@ -298,7 +296,7 @@ func (r *RubyFile) StringValue(n *sitter.Node) (string, bool) {
 	if n == nil {
 		return "", false
 	}
-	switch n.Type() {
+	switch NodeType(n) {
 	case "simple_symbol":
 		return strings.TrimPrefix(r.Text(n), ":"), true
 	case "hash_key_symbol":
@@ -322,7 +320,7 @@ func (r *RubyFile) StringValue(n *sitter.Node) (string, bool) {
 // literalContent joins the content pieces of a string-like node, decoding
 // escape sequences; an interpolation makes the value unknown.
 func (r *RubyFile) literalContent(n *sitter.Node) (string, bool) {
-	if n.Type() != "string" && n.Type() != "delimited_symbol" {
+	if NodeType(n) != "string" && NodeType(n) != "delimited_symbol" {
 		return "", false
 	}
 	// Single-quoted forms ('x', %q, %w is not a string node) only honour
@@ -331,7 +329,7 @@ func (r *RubyFile) literalContent(n *sitter.Node) (string, bool) {
 	single := strings.HasPrefix(open, "'") || strings.HasPrefix(open, "%q") || strings.HasPrefix(open, ":'")
 	var b strings.Builder
 	for _, c := range namedChildren(n) {
-		switch c.Type() {
+		switch NodeType(c) {
 		case "string_content":
 			t := r.Text(c)
 			if single {
@@ -444,13 +442,13 @@ func (r *RubyFile) IntValue(n *sitter.Node) (int, bool) {
 	if n == nil {
 		return 0, false
 	}
-	if n.Type() == "unary" {
+	if NodeType(n) == "unary" {
 		op := field(n, "operator")
 		v, ok := r.IntValue(field(n, "operand"))
 		if !ok || op == nil {
 			return 0, false
 		}
-		switch op.Type() {
+		switch NodeType(op) {
 		case "-":
 			return -v, true
 		case "+":
@@ -458,7 +456,7 @@ func (r *RubyFile) IntValue(n *sitter.Node) (int, bool) {
 		}
 		return 0, false
 	}
-	if n.Type() != "integer" {
+	if NodeType(n) != "integer" {
 		return 0, false
 	}
 	s := strings.ReplaceAll(r.Text(n), "_", "")

@@ -53,7 +53,7 @@ func (r *RubyFile) Calls(n *sitter.Node, names ...string) []Call {
 	locals := r.newLocalNames()
 	// Start from n's real path so a call at the root of the subtree still
 	// knows its parent (a modifier guard, an assignment).
-	walkTree(r.pathTo(n), func(path []step) bool {
+	r.walk(r.pathTo(n), func(path []step) bool {
 		if c, ok := r.callAt(path, locals); ok && wanted(c.Method, names) {
 			out = append(out, c)
 		}
@@ -93,7 +93,7 @@ func (r *RubyFile) TopLevelCalls(names ...string) []Call {
 	}
 	stmt = func() {
 		n := path[len(path)-1].node
-		switch n.Type() {
+		switch NodeType(n) {
 		case "call", "identifier":
 			if c, ok := r.callAt(path, locals); ok && wanted(c.Method, names) {
 				out = append(out, c)
@@ -114,7 +114,7 @@ func (r *RubyFile) TopLevelCalls(names ...string) []Call {
 			}
 		case "case", "case_match":
 			for _, c := range namedSteps(n) {
-				switch c.node.Type() {
+				switch NodeType(c.node) {
 				case "when", "in_clause":
 					path = append(path, c)
 					sub("body")
@@ -154,7 +154,7 @@ func (r *RubyFile) callAt(path []step, locals *localNames) (Call, bool) {
 	}
 	var c Call
 	stmt := last // the path index of the node a modifier would wrap
-	switch n.Type() {
+	switch NodeType(n) {
 	case "call":
 		c = Call{Node: n, Receiver: field(n, "receiver")}
 		switch m := field(n, "method"); {
@@ -166,9 +166,9 @@ func (r *RubyFile) callAt(path []step, locals *localNames) (Call, bool) {
 			c.Method = r.Text(m)
 		}
 		switch {
-		case path[last].field == "left" && parent.Type() == "operator_assignment":
+		case path[last].field == "left" && NodeType(parent) == "operator_assignment":
 			return Call{}, false
-		case path[last].field == "left" && parent.Type() == "assignment":
+		case path[last].field == "left" && NodeType(parent) == "assignment":
 			c.Method += "="
 			if v := field(parent, "right"); v != nil {
 				c.Args = []*sitter.Node{v}
@@ -176,7 +176,7 @@ func (r *RubyFile) callAt(path []step, locals *localNames) (Call, bool) {
 			stmt = last - 1
 		default:
 			for _, a := range namedChildren(field(n, "arguments")) {
-				if a.Type() != "block_argument" {
+				if NodeType(a) != "block_argument" {
 					c.Args = append(c.Args, a)
 				}
 			}
@@ -194,10 +194,10 @@ func (r *RubyFile) callAt(path []step, locals *localNames) (Call, bool) {
 		return Call{}, false
 	}
 	if stmt > 0 && path[stmt].field == "body" {
-		switch path[stmt-1].node.Type() {
+		switch NodeType(path[stmt-1].node) {
 		case "if_modifier", "unless_modifier":
 			c.Guard = field(path[stmt-1].node, "condition")
-			c.GuardNegated = path[stmt-1].node.Type() == "unless_modifier"
+			c.GuardNegated = NodeType(path[stmt-1].node) == "unless_modifier"
 		}
 	}
 	return c, true
@@ -210,7 +210,7 @@ func isStatement(path []step) bool {
 	if len(path) < 2 {
 		return false
 	}
-	switch path[len(path)-2].node.Type() {
+	switch NodeType(path[len(path)-2].node) {
 	case "program", "body_statement", "block_body", "then", "else", "ensure", "begin", "do", "begin_block", "end_block":
 		return true
 	case "if_modifier", "unless_modifier", "while_modifier", "until_modifier", "rescue_modifier":
@@ -226,7 +226,7 @@ func isLogical(n *sitter.Node) bool {
 	if op == nil {
 		return false
 	}
-	switch op.Type() {
+	switch NodeType(op) {
 	case "and", "&&", "or", "||":
 		return true
 	}
@@ -252,9 +252,9 @@ func (r *RubyFile) newLocalNames() *localNames { return &localNames{r: r} }
 func (l *localNames) definedBefore(name string, offset int) bool {
 	if l.first == nil {
 		l.first = map[string]int{}
-		walkTree([]step{{node: l.r.Root}}, func(path []step) bool {
+		l.r.walk([]step{{node: l.r.Root}}, func(path []step) bool {
 			n := path[len(path)-1].node
-			if n.Type() == "identifier" && definesLocal(path) {
+			if NodeType(n) == "identifier" && definesLocal(path) {
 				name := l.r.Text(n)
 				if at, ok := l.first[name]; !ok || int(n.StartByte()) < at {
 					l.first[name] = int(n.StartByte())
@@ -273,7 +273,7 @@ func definesLocal(path []step) bool {
 	if len(path) < 2 {
 		return false
 	}
-	switch f := path[len(path)-1].field; path[len(path)-2].node.Type() {
+	switch f := path[len(path)-1].field; NodeType(path[len(path)-2].node) {
 	case "assignment", "operator_assignment":
 		return f == "left"
 	case "for":
@@ -316,9 +316,9 @@ func (r *RubyFile) assignments() map[string][]Assignment {
 		a.Name = r.Text(name)
 		out[a.Name] = append(out[a.Name], a)
 	}
-	walkTree([]step{{node: r.Root}}, func(path []step) bool {
+	r.walk([]step{{node: r.Root}}, func(path []step) bool {
 		n := path[len(path)-1].node
-		switch n.Type() {
+		switch NodeType(n) {
 		case "method", "singleton_method", "class", "singleton_class", "module":
 			return false
 		case "assignment", "operator_assignment":
@@ -329,18 +329,18 @@ func (r *RubyFile) assignments() map[string][]Assignment {
 			}
 			switch {
 			case left == nil:
-			case left.Type() == "identifier":
+			case NodeType(left) == "identifier":
 				add(left, Assignment{Node: n, Value: right, Operator: op})
-			case left.Type() == "left_assignment_list":
+			case NodeType(left) == "left_assignment_list":
 				targets := namedChildren(left)
 				values := namedChildren(right)
-				matched := right != nil && right.Type() == "right_assignment_list" && len(values) == len(targets)
+				matched := right != nil && NodeType(right) == "right_assignment_list" && len(values) == len(targets)
 				for i, t := range targets {
-					if t.Type() != "identifier" {
+					if NodeType(t) != "identifier" {
 						continue
 					}
 					a := Assignment{Node: n, Operator: op}
-					if matched && values[i].Type() != "splat_argument" {
+					if matched && NodeType(values[i]) != "splat_argument" {
 						a.Value = values[i]
 					}
 					add(t, a)
@@ -358,7 +358,7 @@ func (r *RubyFile) assignments() map[string][]Assignment {
 // `cap.concurrency = 1`, "Sidekiq.default_configuration" for a chain.
 func (r *RubyFile) AttributeAssignments(n *sitter.Node, attr string) []Assignment {
 	return r.assignmentsTo(n, func(left *sitter.Node) (*sitter.Node, bool) {
-		if left.Type() != "call" {
+		if NodeType(left) != "call" {
 			return nil, false
 		}
 		m := field(left, "method")
@@ -376,7 +376,7 @@ func (r *RubyFile) AttributeAssignments(n *sitter.Node, attr string) []Assignmen
 // `config.options[:concurrency] = x`, "ENV" for `ENV["DATABASE_URL"] = …`.
 func (r *RubyFile) IndexAssignments(n *sitter.Node, key string) []Assignment {
 	return r.assignmentsTo(n, func(left *sitter.Node) (*sitter.Node, bool) {
-		if left.Type() != "element_reference" {
+		if NodeType(left) != "element_reference" {
 			return nil, false
 		}
 		obj := field(left, "object")
@@ -403,9 +403,9 @@ func (r *RubyFile) assignmentsTo(n *sitter.Node, match func(left *sitter.Node) (
 	if n == nil {
 		return nil
 	}
-	walkTree([]step{{node: n}}, func(path []step) bool {
+	r.walk([]step{{node: n}}, func(path []step) bool {
 		a := path[len(path)-1].node
-		if a.Type() != "assignment" && a.Type() != "operator_assignment" {
+		if NodeType(a) != "assignment" && NodeType(a) != "operator_assignment" {
 			return true
 		}
 		if left := field(a, "left"); left != nil {
@@ -447,15 +447,15 @@ func (r *RubyFile) EnclosingConditions(n *sitter.Node) []Condition {
 	path := r.pathTo(n)
 	for i := len(path) - 1; i > 0; i-- {
 		child, p := path[i], path[i-1].node
-		switch p.Type() {
+		switch NodeType(p) {
 		case "if", "elsif", "unless":
 			if child.field == "consequence" || child.field == "alternative" {
 				out = append(out, Condition{Node: p, Cond: field(p, "condition"),
-					Negated: p.Type() == "unless", InElse: child.field == "alternative"})
+					Negated: NodeType(p) == "unless", InElse: child.field == "alternative"})
 			}
 		case "if_modifier", "unless_modifier":
 			if child.field == "body" {
-				out = append(out, Condition{Node: p, Cond: field(p, "condition"), Negated: p.Type() == "unless_modifier"})
+				out = append(out, Condition{Node: p, Cond: field(p, "condition"), Negated: NodeType(p) == "unless_modifier"})
 			}
 		case "conditional":
 			if child.field == "consequence" || child.field == "alternative" {
@@ -463,7 +463,7 @@ func (r *RubyFile) EnclosingConditions(n *sitter.Node) []Condition {
 			}
 		case "binary":
 			if isLogical(p) && child.field == "right" {
-				op := field(p, "operator").Type()
+				op := NodeType(field(p, "operator"))
 				out = append(out, Condition{Node: p, Cond: field(p, "left"), InElse: op == "or" || op == "||"})
 			}
 		case "when", "in_clause":
@@ -471,10 +471,10 @@ func (r *RubyFile) EnclosingConditions(n *sitter.Node) []Condition {
 				out = append(out, Condition{Node: p, Cond: field(path[i-2].node, "value"), Patterns: patternsOf(p)})
 			}
 		case "case", "case_match":
-			if child.node.Type() == "else" {
+			if NodeType(child.node) == "else" {
 				var all []*sitter.Node
 				for _, c := range namedChildren(p) {
-					if c.Type() == "when" || c.Type() == "in_clause" {
+					if NodeType(c) == "when" || NodeType(c) == "in_clause" {
 						all = append(all, patternsOf(c)...)
 					}
 				}
@@ -490,7 +490,7 @@ func (r *RubyFile) EnclosingConditions(n *sitter.Node) []Condition {
 func patternsOf(branch *sitter.Node) []*sitter.Node {
 	var out []*sitter.Node
 	for _, p := range fields(branch, "pattern") {
-		if p.Type() == "pattern" {
+		if NodeType(p) == "pattern" {
 			if inner := namedChildren(p); len(inner) == 1 {
 				p = inner[0]
 			}
