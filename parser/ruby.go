@@ -41,6 +41,36 @@ func (e *TooDeepError) Error() string {
 // sharing it between goroutines is safe (unlike a parser or a tree).
 var rubyLanguage = sync.OnceValue(ruby.GetLanguage)
 
+// parsers are TSParsers for reuse. A parser carries state only during a
+// parse and is not safe to share, so each parse takes one to itself; an
+// app parses dozens of snippets and files, and making and freeing a
+// parser (with its finalizer) for each cost more than some parses.
+var parsers = sync.Pool{New: func() any {
+	p := sitter.NewParser()
+	p.SetLanguage(rubyLanguage())
+	return p
+}}
+
+// getParser returns a parser for one parse. A parse under a context that
+// can be cancelled gets a parser of its own: go-tree-sitter may raise the
+// parser's cancellation flag after the parse is over, which would cut
+// short the next parse of a reused parser.
+func getParser(ctx context.Context) *sitter.Parser {
+	if ctx.Done() != nil {
+		p := sitter.NewParser()
+		p.SetLanguage(rubyLanguage())
+		return p
+	}
+	return parsers.Get().(*sitter.Parser)
+}
+
+// putParser hands back a parser whose parse completed.
+func putParser(ctx context.Context, p *sitter.Parser) {
+	if ctx.Done() == nil {
+		parsers.Put(p)
+	}
+}
+
 // RubyFile is a Ruby source (a whole file, or an ERB snippet of one) with its
 // tree-sitter tree.
 //
@@ -105,14 +135,12 @@ func parseRuby(ctx context.Context, f *File, src []byte, base int) (*RubyFile, e
 		return nil, fmt.Errorf("parse ruby %s: %d bytes is more than the %d a config file can be",
 			f.Path, len(src), MaxRubySize)
 	}
-	// One parser per parse: a TSParser carries state between calls and is
-	// not safe to share, and creating one is cheap next to parsing.
-	p := sitter.NewParser()
-	p.SetLanguage(rubyLanguage())
+	p := getParser(ctx)
 	tree, err := p.ParseCtx(ctx, nil, src)
 	if err != nil {
 		return nil, fmt.Errorf("parse ruby %s: %w", f.Path, err)
 	}
+	putParser(ctx, p)
 	r := &RubyFile{File: f, Tree: tree, Root: tree.RootNode(), src: src, base: base}
 	bad, deep := r.firstError(r.Root)
 	if deep != nil {
