@@ -227,7 +227,7 @@ func (r *RubyFile) isKeywordAsName(path []step) bool {
 	case "name":
 		return false
 	case "method":
-		return field(path[len(path)-2].node, "receiver") == nil
+		return r.field(path[len(path)-2].node, "receiver") == nil
 	}
 	return true
 }
@@ -471,8 +471,8 @@ func (r *RubyFile) IntValue(n *sitter.Node) (int, bool) {
 		return 0, false
 	}
 	if NodeType(n) == "unary" {
-		op := field(n, "operator")
-		v, ok := r.IntValue(field(n, "operand"))
+		op := r.field(n, "operator")
+		v, ok := r.IntValue(r.field(n, "operand"))
 		if !ok || op == nil {
 			return 0, false
 		}

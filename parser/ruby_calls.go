@@ -82,12 +82,12 @@ func (r *RubyFile) TopLevelCalls(names ...string) []Call {
 		path = path[:len(path)-1]
 	}
 	body := func() {
-		for _, s := range namedSteps(path[len(path)-1].node) {
+		for _, s := range r.namedSteps(path[len(path)-1].node) {
 			visit(s.node, s.field)
 		}
 	}
 	sub := func(name string) {
-		if c := field(path[len(path)-1].node, name); c != nil {
+		if c := r.field(path[len(path)-1].node, name); c != nil {
 			visit(c, name)
 		}
 	}
@@ -113,7 +113,7 @@ func (r *RubyFile) TopLevelCalls(names ...string) []Call {
 				sub("right")
 			}
 		case "case", "case_match":
-			for _, c := range namedSteps(n) {
+			for _, c := range r.namedSteps(n) {
 				switch NodeType(c.node) {
 				case "when", "in_clause":
 					path = append(path, c)
@@ -156,8 +156,8 @@ func (r *RubyFile) callAt(path []step, locals *localNames) (Call, bool) {
 	stmt := last // the path index of the node a modifier would wrap
 	switch NodeType(n) {
 	case "call":
-		c = Call{Node: n, Receiver: field(n, "receiver")}
-		switch m := field(n, "method"); {
+		c = Call{Node: n, Receiver: r.field(n, "receiver")}
+		switch m := r.field(n, "method"); {
 		case m == nil:
 			c.Method = "call" // `foo.(x)` is sugar for foo.call(x)
 		case m.IsMissing():
@@ -170,20 +170,20 @@ func (r *RubyFile) callAt(path []step, locals *localNames) (Call, bool) {
 			return Call{}, false
 		case path[last].field == "left" && NodeType(parent) == "assignment":
 			c.Method += "="
-			if v := field(parent, "right"); v != nil {
+			if v := r.field(parent, "right"); v != nil {
 				c.Args = []*sitter.Node{v}
 			}
 			stmt = last - 1
 		default:
-			for _, a := range namedChildren(field(n, "arguments")) {
+			for _, a := range r.namedChildren(r.field(n, "arguments")) {
 				if NodeType(a) != "block_argument" {
 					c.Args = append(c.Args, a)
 				}
 			}
 		}
-		if b := field(n, "block"); b != nil {
+		if b := r.field(n, "block"); b != nil {
 			c.Block = b
-			c.BlockBody = statements(field(b, "body"))
+			c.BlockBody = r.namedChildren(r.field(b, "body"))
 		}
 	case "identifier":
 		if !isStatement(path) || locals.definedBefore(r.Text(n), int(n.StartByte())) {
@@ -196,7 +196,7 @@ func (r *RubyFile) callAt(path []step, locals *localNames) (Call, bool) {
 	if stmt > 0 && path[stmt].field == "body" {
 		switch NodeType(path[stmt-1].node) {
 		case "if_modifier", "unless_modifier":
-			c.Guard = field(path[stmt-1].node, "condition")
+			c.Guard = r.field(path[stmt-1].node, "condition")
 			c.GuardNegated = NodeType(path[stmt-1].node) == "unless_modifier"
 		}
 	}
@@ -322,9 +322,9 @@ func (r *RubyFile) assignments() map[string][]Assignment {
 		case "method", "singleton_method", "class", "singleton_class", "module":
 			return false
 		case "assignment", "operator_assignment":
-			left, right := field(n, "left"), field(n, "right")
+			left, right := r.field(n, "left"), r.field(n, "right")
 			op := "="
-			if o := field(n, "operator"); o != nil {
+			if o := r.field(n, "operator"); o != nil {
 				op = r.Text(o)
 			}
 			switch {
@@ -332,8 +332,8 @@ func (r *RubyFile) assignments() map[string][]Assignment {
 			case NodeType(left) == "identifier":
 				add(left, Assignment{Node: n, Value: right, Operator: op})
 			case NodeType(left) == "left_assignment_list":
-				targets := namedChildren(left)
-				values := namedChildren(right)
+				targets := r.namedChildren(left)
+				values := r.namedChildren(right)
 				matched := right != nil && NodeType(right) == "right_assignment_list" && len(values) == len(targets)
 				for i, t := range targets {
 					if NodeType(t) != "identifier" {
@@ -361,8 +361,8 @@ func (r *RubyFile) AttributeAssignments(n *sitter.Node, attr string) []Assignmen
 		if NodeType(left) != "call" {
 			return nil, false
 		}
-		m := field(left, "method")
-		recv := field(left, "receiver")
+		m := r.field(left, "method")
+		recv := r.field(left, "receiver")
 		if m == nil || recv == nil || (attr != "" && r.Text(m) != attr) {
 			return nil, false
 		}
@@ -379,9 +379,9 @@ func (r *RubyFile) IndexAssignments(n *sitter.Node, key string) []Assignment {
 		if NodeType(left) != "element_reference" {
 			return nil, false
 		}
-		obj := field(left, "object")
+		obj := r.field(left, "object")
 		var index []*sitter.Node
-		for _, c := range namedSteps(left) {
+		for _, c := range r.namedSteps(left) {
 			if c.field != "object" {
 				index = append(index, c.node)
 			}
@@ -408,13 +408,13 @@ func (r *RubyFile) assignmentsTo(n *sitter.Node, match func(left *sitter.Node) (
 		if NodeType(a) != "assignment" && NodeType(a) != "operator_assignment" {
 			return true
 		}
-		if left := field(a, "left"); left != nil {
+		if left := r.field(a, "left"); left != nil {
 			if recv, ok := match(left); ok {
 				op := "="
-				if o := field(a, "operator"); o != nil {
+				if o := r.field(a, "operator"); o != nil {
 					op = r.Text(o)
 				}
-				out = append(out, Assignment{Name: r.CompactText(recv), Node: a, Value: field(a, "right"), Operator: op})
+				out = append(out, Assignment{Name: r.CompactText(recv), Node: a, Value: r.field(a, "right"), Operator: op})
 			}
 		}
 		return true
@@ -450,35 +450,35 @@ func (r *RubyFile) EnclosingConditions(n *sitter.Node) []Condition {
 		switch NodeType(p) {
 		case "if", "elsif", "unless":
 			if child.field == "consequence" || child.field == "alternative" {
-				out = append(out, Condition{Node: p, Cond: field(p, "condition"),
+				out = append(out, Condition{Node: p, Cond: r.field(p, "condition"),
 					Negated: NodeType(p) == "unless", InElse: child.field == "alternative"})
 			}
 		case "if_modifier", "unless_modifier":
 			if child.field == "body" {
-				out = append(out, Condition{Node: p, Cond: field(p, "condition"), Negated: NodeType(p) == "unless_modifier"})
+				out = append(out, Condition{Node: p, Cond: r.field(p, "condition"), Negated: NodeType(p) == "unless_modifier"})
 			}
 		case "conditional":
 			if child.field == "consequence" || child.field == "alternative" {
-				out = append(out, Condition{Node: p, Cond: field(p, "condition"), InElse: child.field == "alternative"})
+				out = append(out, Condition{Node: p, Cond: r.field(p, "condition"), InElse: child.field == "alternative"})
 			}
 		case "binary":
 			if isLogical(p) && child.field == "right" {
-				op := NodeType(field(p, "operator"))
-				out = append(out, Condition{Node: p, Cond: field(p, "left"), InElse: op == "or" || op == "||"})
+				op := NodeType(r.field(p, "operator"))
+				out = append(out, Condition{Node: p, Cond: r.field(p, "left"), InElse: op == "or" || op == "||"})
 			}
 		case "when", "in_clause":
 			if child.field == "body" && i >= 2 {
-				out = append(out, Condition{Node: p, Cond: field(path[i-2].node, "value"), Patterns: patternsOf(p)})
+				out = append(out, Condition{Node: p, Cond: r.field(path[i-2].node, "value"), Patterns: patternsOf(p)})
 			}
 		case "case", "case_match":
 			if NodeType(child.node) == "else" {
 				var all []*sitter.Node
-				for _, c := range namedChildren(p) {
+				for _, c := range r.namedChildren(p) {
 					if NodeType(c) == "when" || NodeType(c) == "in_clause" {
 						all = append(all, patternsOf(c)...)
 					}
 				}
-				out = append(out, Condition{Node: p, Cond: field(p, "value"), Patterns: all, InElse: true})
+				out = append(out, Condition{Node: p, Cond: r.field(p, "value"), Patterns: all, InElse: true})
 			}
 		}
 	}

@@ -18,6 +18,8 @@ type flatNode struct {
 	// noise: an extra without an error (a comment, a heredoc body), which
 	// walks neither visit nor enter; its children are not recorded.
 	noise bool
+	extra bool
+	named bool
 }
 
 // flatten records the tree under r.Root in source order, the way
@@ -29,12 +31,13 @@ func (r *RubyFile) flatten() (deep *sitter.Node) {
 	var open []int32 // indexes of the nodes on the current path
 	add := func(n *sitter.Node, field string) bool {
 		depth := int32(len(open))
-		noise := n.IsExtra() && !n.HasError()
+		extra := n.IsExtra()
+		noise := extra && !n.HasError()
 		if !noise && int(depth) >= MaxRubyNesting {
 			deep = n
 			return false
 		}
-		r.flat = append(r.flat, flatNode{node: n, field: field, depth: depth, noise: noise})
+		r.flat = append(r.flat, flatNode{node: n, field: field, depth: depth, noise: noise, extra: extra, named: n.IsNamed()})
 		open = append(open, int32(len(r.flat)-1))
 		return !noise
 	}
@@ -111,4 +114,49 @@ func (r *RubyFile) flatIndex(n *sitter.Node) (int32, bool) {
 	}
 	i, ok := r.index[n]
 	return i, ok
+}
+
+// namedSteps is namedSteps(n) read from the record when it holds n's
+// children (the extras it leaves out are the nodes the record may alias
+// differently from a cursor started at n).
+func (r *RubyFile) namedSteps(n *sitter.Node) []step {
+	i, ok := r.flatIndex(n)
+	if !ok || r.flat[i].noise {
+		return namedSteps(n)
+	}
+	var out []step
+	for j := i + 1; j < r.flat[i].end; j = r.flat[j].end {
+		if f := &r.flat[j]; f.named && !f.extra {
+			out = append(out, step{f.node, f.field})
+		}
+	}
+	return out
+}
+
+// namedChildren is namedChildren(n) read from the record.
+func (r *RubyFile) namedChildren(n *sitter.Node) []*sitter.Node {
+	steps := r.namedSteps(n)
+	if len(steps) == 0 {
+		return nil
+	}
+	out := make([]*sitter.Node, len(steps))
+	for i, s := range steps {
+		out[i] = s.node
+	}
+	return out
+}
+
+// field is field(n, name) read from the record when it holds n's
+// children: the first child in that field, skipping comments.
+func (r *RubyFile) field(n *sitter.Node, name string) *sitter.Node {
+	i, ok := r.flatIndex(n)
+	if !ok || r.flat[i].noise {
+		return field(n, name)
+	}
+	for j := i + 1; j < r.flat[i].end; j = r.flat[j].end {
+		if f := &r.flat[j]; f.field == name && !f.extra {
+			return f.node
+		}
+	}
+	return nil
 }

@@ -105,3 +105,42 @@ func TestNodeTypeIsType(t *testing.T) {
 		})
 	}
 }
+
+// Children read from the record are the ones a cursor at the node gives.
+func TestRecordedNamedStepsMatchCursor(t *testing.T) {
+	for _, r := range rubyCorpus(t) {
+		walkTree([]step{{node: r.Root}}, func(path []step) bool {
+			n := path[len(path)-1].node
+			got, want := r.namedSteps(n), namedSteps(n)
+			if len(got) != len(want) {
+				t.Fatalf("%s: %d named children of a %s, want %d", r.File.Path, len(got), n.Type(), len(want))
+			}
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("%s: child %d of a %s is %+v, want %+v", r.File.Path, i, n.Type(), got[i], want[i])
+				}
+			}
+			return true
+		})
+	}
+}
+
+// A field read from the record is the child tree-sitter gives.
+func TestRecordedFieldMatchesTreeSitter(t *testing.T) {
+	for _, r := range rubyCorpus(t) {
+		names := map[string]bool{}
+		for _, f := range r.flat {
+			names[f.field] = true
+		}
+		delete(names, "")
+		walkTree([]step{{node: r.Root}}, func(path []step) bool {
+			n := path[len(path)-1].node
+			for name := range names {
+				if got, want := r.field(n, name), field(n, name); got != want {
+					t.Fatalf("%s: field %s of a %s is %v, want %v", r.File.Path, name, n.Type(), got, want)
+				}
+			}
+			return true
+		})
+	}
+}
