@@ -121,6 +121,22 @@ type Role struct {
 	Copies Copies
 	// Tags names the Kamal host tags whose env this copy of the role uses.
 	Tags []string
+	// OwnEnv is where a fix may add a variable to this role alone; nil
+	// when the platform or the file's shape gives no such place.
+	OwnEnv *EnvMapping
+}
+
+// EnvMapping locates a role's own environment in its file: the mapping of
+// clear values, or, for a role written without env:, the role's mapping,
+// where an `env:`/`clear:` block goes.
+type EnvMapping struct {
+	Doc *parser.YAMLDoc
+	// Clear is the role's env.clear mapping (or its plain env mapping);
+	// nil when the role has no env:.
+	Clear *yaml.Node
+	// Role and RoleKey are the role's mapping and its key, set when Clear
+	// is nil.
+	Role, RoleKey *yaml.Node
 }
 
 // Var is one environment variable a deployment sets.

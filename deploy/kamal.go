@@ -94,7 +94,7 @@ func kamalRoles(r Reader, img *image, d *Deployment, name string, v layered, glo
 		r.Problem(at, "the `"+name+"` role of "+d.Name+" lists no hosts; it runs nowhere and was not checked", true)
 		return nil
 	}
-	base := &Role{Name: name, Deployment: d, Span: at}
+	base := &Role{Name: name, Deployment: d, Span: at, OwnEnv: kamalOwnEnv(v, roleEnv)}
 	if cmdNode.present() {
 		base.Command, base.CommandSource = kamalCommand(r, name, cmdNode.top())
 		base.Command = img.run(base.Command)
@@ -291,4 +291,34 @@ func strconvQuote(s string) string {
 		return `""`
 	}
 	return s
+}
+
+// kamalOwnEnv is where a variable for this role alone is written: its
+// env.clear mapping (or a plain env mapping) in the file that holds the
+// role's env, else the role's mapping when it has no env: at all. A
+// host-list role, or an env with only secret:, has no such place.
+func kamalOwnEnv(v, roleEnv layered) *EnvMapping {
+	if !v.isMapping() {
+		return nil
+	}
+	if !roleEnv.present() {
+		t := v.top()
+		return &EnvMapping{Doc: t.doc, Role: t.node, RoleKey: t.key}
+	}
+	if !roleEnv.isMapping() {
+		return nil
+	}
+	structured := false
+	for _, k := range roleEnv.keys() {
+		structured = structured || k == "clear" || k == "secret" || k == "tags"
+	}
+	clear := roleEnv
+	if structured {
+		clear = roleEnv.get("clear")
+	}
+	if !clear.isMapping() {
+		return nil
+	}
+	t := clear.top()
+	return &EnvMapping{Doc: t.doc, Clear: t.node}
 }
