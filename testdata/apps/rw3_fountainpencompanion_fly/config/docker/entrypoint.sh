@@ -1,0 +1,4 @@
+#!/bin/sh -ex
+
+cd /app
+exec "$@"
