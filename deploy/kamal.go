@@ -90,9 +90,18 @@ func kamalRoles(r Reader, img *image, d *Deployment, name string, v layered, glo
 	}
 	at := v.top().keySpan()
 	hosts := kamalHosts(hostsNode)
+	erbSource := ""
 	if len(hosts) == 0 {
-		r.Problem(at, "the `"+name+"` role of "+d.Name+" lists no hosts; it runs nowhere and was not checked", true)
-		return nil
+		erbSource = kamalERBHosts(hostsNode, name, d.Name)
+		if erbSource == "" {
+			r.Problem(at, "the `"+name+"` role of "+d.Name+" lists no hosts; it runs nowhere and was not checked", true)
+			return nil
+		}
+		// The hosts are computed when Kamal renders the file: the role runs
+		// somewhere, on a count poollint cannot read. It is linted as one
+		// host, marked assumed; nothing is reported, since every rule but
+		// the budget is per process and the count only scales the budget.
+		hosts = []kamalHost{{span: hostsNode.top().span()}}
 	}
 	base := &Role{Name: name, Deployment: d, Span: at, OwnEnv: kamalOwnEnv(v, roleEnv)}
 	if cmdNode.present() {
@@ -133,9 +142,31 @@ func kamalRoles(r Reader, img *image, d *Deployment, name string, v layered, glo
 		}
 		role.Copies = Copies{N: len(hs), Unit: Kamal.Unit(), Span: hostsNode.top().span(),
 			Source: "servers." + name + " of " + d.Name}
+		if erbSource != "" {
+			role.Copies.Assumed, role.Copies.Source = true, erbSource
+		}
 		out = append(out, &role)
 	}
 	return out
+}
+
+// kamalERBHosts says where a role's hosts come from when ERB computes
+// them (`web: <%= system! "terraform output" %>`, `hosts: <%= ... %>`):
+// the source text of the assumption, "" when no ERB is involved.
+func kamalERBHosts(v layered, role, file string) string {
+	if !v.present() {
+		return ""
+	}
+	x := v.top()
+	tags := x.doc.ERBInside(x.node)
+	if len(tags) == 0 {
+		return ""
+	}
+	code := strings.Join(strings.Fields(tags[0].Code), " ")
+	if len(code) > 60 {
+		code = code[:57] + "..."
+	}
+	return "the hosts of the `" + role + "` role of " + file + " come from ERB (`" + code + "`) that poollint does not run: assuming 1 host"
 }
 
 // kamalHosts reads a host list: "192.168.0.1", or {"192.168.0.1": tag} /

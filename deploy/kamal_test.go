@@ -1,6 +1,9 @@
 package deploy
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 const railsDockerfile = `FROM ruby:3.3-slim AS base
 ENV RAILS_ENV="production" \
@@ -146,5 +149,36 @@ func TestKamalRoleWithoutHostsIsNotARole(t *testing.T) {
 	ds, problems := find(t, map[string]string{"config/deploy.yml": "servers:\n  web:\n    hosts: [a]\n    cmd: bin/rails server\n  job:\n    cmd: bin/jobs\n"}, false)
 	if len(ds[0].Roles) != 1 || len(problems) != 1 {
 		t.Fatalf("roles %d, problems %v", len(ds[0].Roles), problems)
+	}
+}
+
+// TestKamalERBHostsAreAssumed: hosts computed by ERB (`web: <%= system!
+// "tofu output" %>`, AlanFoster/tracker) run somewhere: the role is read
+// with one host, marked assumed, and nothing is reported; an empty host
+// list still runs nowhere.
+func TestKamalERBHostsAreAssumed(t *testing.T) {
+	ds, problems := find(t, map[string]string{
+		"Dockerfile": railsDockerfile,
+		"config/deploy.yml": `service: app
+servers:
+  web: <%= system! %q(tofu output --json app_ips) %>
+  job:
+    hosts: <%= ENV.fetch("JOB_HOSTS").split(",") %>
+    cmd: bin/jobs
+  cron:
+    hosts: []
+    cmd: bin/cron
+`,
+	}, false)
+	if len(ds) != 1 || len(ds[0].Roles) != 2 {
+		t.Fatalf("deployments %v, problems %v", ds, problems)
+	}
+	for _, r := range ds[0].Roles {
+		if r.Copies.N != 1 || !r.Copies.Assumed || !strings.Contains(r.Copies.Source, "come from ERB") {
+			t.Errorf("%s role copies %+v, want 1 host assumed from ERB", r.Name, r.Copies)
+		}
+	}
+	if len(problems) != 1 || !strings.Contains(problems[0], "`cron` role of config/deploy.yml lists no hosts") {
+		t.Errorf("problems %q, want only the cron role's empty host list", problems)
 	}
 }
