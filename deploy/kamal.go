@@ -49,6 +49,21 @@ func readKamal(r Reader, img *image) []*Deployment {
 	return out
 }
 
+// kamalImage is the image a deployment's roles run: the Dockerfile that
+// `builder: dockerfile:` names (relative to the app root, as `docker build
+// -f` takes it), else the app's Dockerfile; and the file's name.
+func kamalImage(r Reader, root layered, img *image) (*image, string) {
+	v := root.get("builder").get("dockerfile")
+	if !v.present() || v.top().node.Kind != yaml.ScalarNode {
+		return img, "Dockerfile"
+	}
+	rel := strings.TrimPrefix(strings.TrimSpace(v.top().node.Value), "./")
+	if rel == "" || rel == "Dockerfile" || len(v.top().doc.ERBInside(v.top().node)) > 0 {
+		return img, "Dockerfile"
+	}
+	return readDockerfileAt(r, rel), rel
+}
+
 func kamalRequiresDestination(root layered) bool {
 	v := root.get("require_destination")
 	return v.present() && v.top().node.Kind == yaml.ScalarNode && v.top().node.Value == "true"
@@ -59,6 +74,7 @@ func kamalRequiresDestination(root layered) bool {
 func kamalDeployment(r Reader, img *image, name string, files []string, docs ...*parser.YAMLDoc) *Deployment {
 	d := &Deployment{Name: name, Platform: Kamal, Files: files}
 	root := rootLayers(docs...)
+	img, dockerfile := kamalImage(r, root, img)
 	servers := root.get("servers")
 	if !servers.present() {
 		r.Problem(parser.Span{File: name}, name+" has no servers: section; no Kamal role was read", false)
@@ -67,10 +83,10 @@ func kamalDeployment(r Reader, img *image, name string, files []string, docs ...
 	globalEnv := root.get("env")
 	if servers.isMapping() {
 		for _, role := range servers.keys() {
-			d.Roles = append(d.Roles, kamalRoles(r, img, d, role, servers.get(role), globalEnv)...)
+			d.Roles = append(d.Roles, kamalRoles(r, img, dockerfile, d, role, servers.get(role), globalEnv)...)
 		}
 	} else {
-		d.Roles = kamalRoles(r, img, d, "web", servers, globalEnv)
+		d.Roles = kamalRoles(r, img, dockerfile, d, "web", servers, globalEnv)
 	}
 	return d
 }
@@ -83,7 +99,7 @@ type kamalHost struct {
 
 // kamalRoles reads one role: one Role per distinct set of host tags, since
 // tagged hosts run with a different environment.
-func kamalRoles(r Reader, img *image, d *Deployment, name string, v layered, globalEnv layered) []*Role {
+func kamalRoles(r Reader, img *image, dockerfile string, d *Deployment, name string, v layered, globalEnv layered) []*Role {
 	hostsNode, cmdNode, roleEnv := v, layered(nil), layered(nil)
 	if v.isMapping() {
 		hostsNode, cmdNode, roleEnv = v.get("hosts"), v.get("cmd"), v.get("env")
@@ -112,7 +128,14 @@ func kamalRoles(r Reader, img *image, d *Deployment, name string, v layered, glo
 		e.Name = name
 		base.Command, base.CommandSource = &e, "the image's CMD ("+img.file.Path+")"
 	} else {
-		r.Problem(at, "the `"+name+"` role of "+d.Name+" has no cmd: and runs the image's CMD, which poollint could not read (no Dockerfile CMD)", true)
+		why := "no Dockerfile CMD"
+		switch {
+		case img == nil && dockerfile != "Dockerfile":
+			why = dockerfile + ", which builder.dockerfile names, was not found"
+		case img != nil:
+			why = img.file.Path + " has no CMD poollint can read"
+		}
+		r.Problem(at, "the `"+name+"` role of "+d.Name+" has no cmd: and runs the image's CMD, which poollint could not read ("+why+")", true)
 	}
 	if img != nil {
 		base.Env = append(base.Env, img.env...)

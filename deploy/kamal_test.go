@@ -182,3 +182,40 @@ servers:
 		t.Errorf("problems %q, want only the cron role's empty host list", problems)
 	}
 }
+
+// TestKamalBuilderDockerfile: `builder: dockerfile: web.Dockerfile`
+// (tramlinehq/tramline) builds the image from that file, so its ENV and
+// CMD are the roles'; a named file that is missing is said so.
+func TestKamalBuilderDockerfile(t *testing.T) {
+	deployYML := func(dockerfile string) string {
+		return `service: app
+builder:
+  dockerfile: ` + dockerfile + `
+servers:
+  web:
+    - 192.168.0.1
+`
+	}
+	ds, problems := find(t, map[string]string{
+		"Dockerfile":        "FROM ruby:3.3\nENV FROM_DEFAULT=1\nCMD [\"bin/boot\"]\n",
+		"web.Dockerfile":    railsDockerfile,
+		"config/deploy.yml": deployYML("web.Dockerfile"),
+	}, false)
+	if len(ds) != 1 || len(ds[0].Roles) != 1 || len(problems) != 0 {
+		t.Fatalf("deployments %v, problems %v", ds, problems)
+	}
+	web := ds[0].Roles[0]
+	if web.Command == nil || web.Command.Program != "thrust" || !strings.Contains(web.CommandSource, "web.Dockerfile") {
+		t.Errorf("web runs %v from %q, want web.Dockerfile's CMD", web.Command, web.CommandSource)
+	}
+	if env := envOf(web); env["RAILS_ENV"] != "production" || env["FROM_DEFAULT"] != "" {
+		t.Errorf("web env %v, want web.Dockerfile's ENV only", env)
+	}
+	_, problems = find(t, map[string]string{
+		"Dockerfile":        railsDockerfile,
+		"config/deploy.yml": deployYML("docker/Dockerfile.prod"),
+	}, false)
+	if len(problems) != 1 || !strings.Contains(problems[0], "docker/Dockerfile.prod, which builder.dockerfile names, was not found") {
+		t.Errorf("problems %q, want the missing named Dockerfile", problems)
+	}
+}
