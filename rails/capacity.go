@@ -208,13 +208,13 @@ func (a *App) budgetOf(processes []*Process, deployment, unit string) Budget {
 	sort.SliceStable(bb.order, func(i, j int) bool { return bb.order[i].Primary && !bb.order[j].Primary })
 	for _, s := range bb.order {
 		bb.total(s)
-		s.Limit = a.serverLimit(s)
+		s.Limit = a.serverLimit(s, unit == "dyno")
 		if s.Limit.Note != "" {
 			bb.note("limit", s.Name+": "+s.Limit.Note)
 		}
 	}
 	bb.b.Servers = bb.order
-	bb.b.Redis = a.redisBudget(bb.b.Rows)
+	bb.b.Redis = a.redisBudget(bb.b.Rows, unit == "dyno")
 	if bb.b.Redis != nil {
 		bb.b.Notes = append(bb.b.Notes, bb.b.Redis.notes...)
 	}

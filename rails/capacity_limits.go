@@ -55,13 +55,16 @@ func (a *App) postgresAttachments() []pgAttachment {
 }
 
 // serverLimit finds the limit of s. A declared limit is the primary's;
-// add-ons give the limit of the server their URL variable reaches.
-func (a *App) serverLimit(s *DatabaseServer) Limit {
+// add-ons give the limit of the server their URL variable reaches, in the
+// Heroku deployment only (heroku says so): app.json describes the Heroku
+// app, and a Kamal, Render or Fly deployment of the same code reaches
+// another database.
+func (a *App) serverLimit(s *DatabaseServer, heroku bool) Limit {
 	if s.Primary && a.Declared.Database.MaxConnections > 0 {
 		return Limit{N: a.Declared.Database.MaxConnections, Known: true, Declared: true,
 			Source: "the declared database max_connections (.poollint.yml or --max-connections)"}
 	}
-	if s.URLVar != "" {
+	if s.URLVar != "" && heroku {
 		for _, at := range a.postgresAttachments() {
 			if at.urlVar != s.URLVar {
 				continue

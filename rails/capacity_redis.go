@@ -36,7 +36,7 @@ func (r *RedisBudget) Headroom() (n int, ok bool) {
 }
 
 // redisBudget counts Redis connections when a process runs Sidekiq.
-func (a *App) redisBudget(rows []*BudgetRow) *RedisBudget {
+func (a *App) redisBudget(rows []*BudgetRow, heroku bool) *RedisBudget {
 	runs := false
 	for _, r := range rows {
 		if r.Kind == SidekiqProcess {
@@ -84,7 +84,9 @@ func (a *App) redisBudget(rows []*BudgetRow) *RedisBudget {
 		}
 		rb.Rows = append(rb.Rows, rr)
 	}
-	rb.Limit = a.redisPlanLimit()
+	if heroku {
+		rb.Limit = a.redisPlanLimit() // app.json's add-on is the Heroku app's Redis only
+	}
 	if rb.Limit.Note != "" {
 		note("redis", rb.Limit.Note)
 	}

@@ -2,6 +2,7 @@ package rails
 
 import (
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -72,6 +73,9 @@ func (a *App) PoolOf(db *DatabaseConfig, p *Process) Pool {
 	}
 	rails81 := a.Versions.RailsAtLeast("8.1.0")
 	if pool, ok := a.urlPool(db, p, env, rails81); ok {
+		return pool
+	}
+	if pool, ok := a.urlKeyPool(db, env, rails81); ok {
 		return pool
 	}
 	setting, key := db.Pool, "pool"
@@ -152,6 +156,51 @@ func (a *App) urlPool(db *DatabaseConfig, p *Process, env Env, rails81 bool) (Po
 	}
 	return Pool{}, false
 }
+
+// urlKeyPool applies the query of database.yml's own `url:` key, which
+// wins over the file's pool key on Rails 4.1+ (facts section 10). A URL
+// read from an environment variable poollint does not know follows the
+// DATABASE_URL convention (no ?pool= assumed); a URL computed by Ruby
+// poollint cannot run (`<%= Settings.database_url %>`) may carry one, so
+// the pool is unknown and the sizing rules stay silent.
+func (a *App) urlKeyPool(db *DatabaseConfig, env Env, rails81 bool) (Pool, bool) {
+	if db.URL == nil || !a.Versions.RailsAtLeast("4.1.0") {
+		return Pool{}, false
+	}
+	r := db.URL.Value.EvalRaw(env)
+	switch r.Kind {
+	case RStr:
+		keys := []string{"pool"}
+		if rails81 {
+			keys = []string{"max_connections", "pool"}
+			if db.MaxConnections != nil {
+				keys = []string{"max_connections"}
+			}
+		}
+		for _, k := range keys {
+			if q, ok := urlParam(strings.TrimSpace(r.Str), k); ok {
+				n, err := strconv.Atoi(q)
+				if err != nil {
+					return Pool{Span: db.URL.ValueSpan, Reason: "?" + k + "= in the url: key is not a number"}, true
+				}
+				return Pool{Size: n, Known: true, Key: "?" + k + "= in the url: key", Span: db.URL.ValueSpan, Unset: r.Unset}, true
+			}
+		}
+	case RUnknown:
+		if !configObjectURL.MatchString(db.URL.Raw) || strings.Contains(db.URL.Raw, "ENV") {
+			return Pool{}, false
+		}
+		return Pool{Span: db.URL.ValueSpan, Reason: "the url: key is `" + strings.TrimSpace(db.URL.Raw) + "`, which poollint cannot evaluate; a ?pool= in that URL would set the pool"}, true
+	}
+	return Pool{}, false
+}
+
+// configObjectURL matches a url: read from a configuration object
+// (`<%= Settings.database_url %>`, `<%= Rails.application.credentials.dig(:db, :url) %>`,
+// `<%= AppConfig[:database_url] %>`): a value poollint has no way to read,
+// unlike a URL derived from the environment, which follows the
+// DATABASE_URL convention.
+var configObjectURL = regexp.MustCompile(`^\s*<%=\s*[A-Z]\w*(?:::\w+)*\s*[.\[]`)
 
 // initializerPool returns the pool a ?pool= glued onto the URL in
 // Sidekiq.configure_server sets for the Sidekiq process: always when the

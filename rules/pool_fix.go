@@ -307,8 +307,8 @@ func dbPoolTarget(app *rails.App, db *rails.DatabaseConfig) poolTarget {
 // yamlPoolDecides reports whether p's pool for db comes from database.yml
 // (its key or the default), so that editing database.yml changes it.
 func yamlPoolDecides(app *rails.App, db *rails.DatabaseConfig, p *rails.Process, pool rails.Pool) bool {
-	if pool.Override != nil || strings.HasPrefix(pool.Key, "DATABASE_URL") {
-		return false
+	if pool.Override != nil || strings.HasPrefix(pool.Key, "DATABASE_URL") || strings.HasSuffix(pool.Key, "in the url: key") {
+		return false // the URL's query wins over any pool key written beside it
 	}
 	if !app.Versions.RailsAtLeast("4.1.0") {
 		// Rails 3.2 and 4.0 connect with DATABASE_URL alone when it is set.
