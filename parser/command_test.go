@@ -39,3 +39,15 @@ func TestParseExecFormQuotesOddArguments(t *testing.T) {
 		t.Errorf("argument with spaces read as %q", lit)
 	}
 }
+
+func TestParseWordsPeelsWrappersAndKeepsSpans(t *testing.T) {
+	f := NewFile("Procfile", "", []byte("web: bin/start bundle exec sidekiq -c ${C:-5}\n"))
+	e := ParseProcfile(f).Entries[0]
+	got := ParseWords(f, "web", e.Argv[1:], e.Span)
+	if got.Program != "sidekiq" || !got.WrappedBy("bundle") || len(got.Argv) != 3 {
+		t.Fatalf("entry %+v", got)
+	}
+	if got.Argv[2].Span != e.Argv[5].Span || got.Argv[2].Parts[0].Param != "C" {
+		t.Errorf("-c value %+v at %v, want %v", got.Argv[2], got.Argv[2].Span, e.Argv[5].Span)
+	}
+}
