@@ -104,7 +104,7 @@ func (r *Root) Listed(rel string) (present, known bool) {
 		dir = "."
 	}
 	l := r.list(strings.TrimSuffix(dir, "/"))
-	if l.err != nil && KindOf(l.err) == Absent {
+	if KindOf(l.err) == Absent {
 		return false, true
 	}
 	return l.has(base)

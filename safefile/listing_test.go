@@ -64,3 +64,23 @@ func TestListedOutsideTheRootIsUnknown(t *testing.T) {
 	wantListed(t, r, "config/secret.yml", false, false)
 	wantListed(t, r, "config/other.yml", false, false)
 }
+
+// A directory its parent's listing lacks is absent, worded as the system
+// words it, without opening anything.
+func TestReadDirOfAnAbsentDirectory(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "config", "database.yml"), "")
+	r := openRoot(t, dir)
+	for _, rel := range []string{"config/initializers", "app", "app/models/concerns"} {
+		_, err := r.ReadDir(rel)
+		if KindOf(err) != Absent || err.Error() != "no such file or directory" {
+			t.Errorf("ReadDir(%q): %v (kind %d), want absent", rel, err, KindOf(err))
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "config", "initializers"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := openRoot(t, dir).ReadDir("config/initializers"); err != nil {
+		t.Errorf("a new Root lists afresh: %v", err)
+	}
+}

@@ -94,18 +94,34 @@ func (r *Root) ReadDir(rel string) ([]fs.DirEntry, error) {
 }
 
 // list returns the listing of dir (a clean slash path), listing it the
-// first time it is asked for.
+// first time it is asked for. A directory its parent's listing shows to
+// be absent is answered without a system call: an app without
+// config/initializers/, app/ or lib/ is asked about each of them.
 func (r *Root) list(dir string) *listing {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	if l, ok := r.dirs[dir]; ok {
+	l, ok := r.dirs[dir]
+	r.mu.Unlock()
+	if ok {
 		return l
 	}
+	if parent, base := path.Split(dir); dir != "." && base != "" {
+		if parent = strings.TrimSuffix(parent, "/"); parent == "" {
+			parent = "."
+		}
+		pl := r.list(parent)
+		if present, known := pl.has(base); (known && !present) || KindOf(pl.err) == Absent {
+			l = newListing(nil, refuse(Absent, "no such file or directory"))
+		}
+	}
+	if l == nil {
+		l = newListing(r.readDir(dir))
+	}
+	r.mu.Lock()
 	if r.dirs == nil {
 		r.dirs = map[string]*listing{}
 	}
-	l := newListing(r.readDir(dir))
 	r.dirs[dir] = l
+	r.mu.Unlock()
 	return l
 }
 
