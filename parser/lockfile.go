@@ -94,7 +94,10 @@ func isConflictMarker(text string) bool {
 // suffix ("1.16.0-x86_64-linux") is dropped first: it names a build, not a
 // version, and RubyGems never puts a "-" in a locked version.
 func CompareVersions(a, b string) int {
-	as, bs := versionSegments(a), versionSegments(b)
+	// Segments go into arrays on the stack: rules compare versions for
+	// every app, and a slice per version was a tenth of all allocations.
+	var abuf, bbuf [8]versionSegment
+	as, bs := versionSegments(abuf[:0], a), versionSegments(bbuf[:0], b)
 	for i := 0; i < max(len(as), len(bs)); i++ {
 		x, y := segmentAt(as, i), segmentAt(bs, i)
 		if c := compareSegments(x, y); c != 0 {
@@ -123,9 +126,9 @@ func segmentAt(s []versionSegment, i int) versionSegment {
 
 // versionSegments splits a version into RubyGems' canonical segments: the
 // release part and the prerelease part, each without trailing zeros.
-func versionSegments(v string) []versionSegment {
+// The segments are appended to segs (empty, for its capacity).
+func versionSegments(segs []versionSegment, v string) []versionSegment {
 	v, _, _ = strings.Cut(v, "-")
-	var segs []versionSegment
 	for i := 0; i < len(v); {
 		j := i
 		switch {

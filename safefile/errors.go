@@ -41,6 +41,12 @@ const (
 
 // KindOf returns the Kind of an error from this package, 0 for others.
 func KindOf(err error) Kind {
+	if err == nil {
+		return 0
+	}
+	if e, ok := err.(*Error); ok { // no allocation for errors.As's target
+		return e.Kind
+	}
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Kind
