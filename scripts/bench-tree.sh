@@ -18,10 +18,12 @@ for n in "$small" "$large"; do
 	go run ./internal/apptree/gen -n "$n" -o "$work/tree-$n" >/dev/null
 done
 
-# seconds of wall time and peak RSS (KB) of a command, via GNU time
+# seconds of wall time and peak RSS (KB) of a command, via GNU time; the
+# last line, since time first notes a non-zero exit (poollint exits 1 when
+# it finds problems)
 measure() {
 	/usr/bin/time -f "%e %M" -o "$work/m" "$@" >/dev/null 2>&1 || true
-	cat "$work/m"
+	tail -n 1 "$work/m"
 }
 big="$work/tree-$large"
 set -- $(measure sh -c "find '$big' -type f -exec cat {} + >/dev/null")
