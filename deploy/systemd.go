@@ -9,11 +9,13 @@ import (
 
 // systemd units (`*.service` files the app ships, as Mastodon's dist/
 // does): each unit whose command runs the app — Puma, Unicorn, Sidekiq,
-// rails server, good_job, bin/jobs, … — is a role; a unit that runs
-// something else (Mastodon's node streaming server, nginx) is not the app
-// and is skipped, and so is a Type=oneshot unit or one a NAME.timer
-// starts (a task that exits, as a one-off dyno). One deployment per directory ("dist/*.service"): the
-// units of one folder are installed together on a server.
+// rails server, good_job, bin/jobs, …, or a script of the app, which the
+// script follower (script.go) reads to the server it starts — is a role;
+// a unit that runs something else (Mastodon's node streaming server,
+// nginx) is not the app and is skipped, and so is a Type=oneshot unit or
+// one a NAME.timer starts (a task that exits, as a one-off dyno). One
+// deployment per directory ("dist/*.service"): the units of one folder are
+// installed together on a server.
 //
 // The command is the [Service] ExecStart= (its `-@:+!|` prefixes read as
 // systemd.service(5) says, `/bin/bash -lc '…'` followed into its script).
@@ -133,10 +135,10 @@ func systemdRole(r Reader, d *Deployment, f *parser.File) *Role {
 		r.Problem(cmd.CommandSpan, "the ExecStart= of "+unit+" could not be read as a command: "+cmd.ParseError, false)
 		return nil
 	}
-	if !cmd.StartsServerOrWorker() {
+	inApp(&cmd, s.workingDir)
+	if !cmd.StartsServerOrWorker() && !namesScript(r, cmd.Argv) {
 		return nil // nginx, the node streaming server: not the app
 	}
-	inApp(&cmd, s.workingDir)
 	role := &Role{
 		Name: unit, Deployment: d, Span: cmd.CommandSpan,
 		Command: &cmd, CommandSource: "ExecStart= of " + f.Path,
@@ -272,7 +274,7 @@ func appPath(p, workingDir string) (string, bool) {
 func inApp(e *parser.ProcfileEntry, workingDir string) {
 	for i, w := range e.Argv {
 		lit, ok := w.Literal()
-		if !ok || i == 0 {
+		if !ok {
 			continue
 		}
 		if rel, ok := appPath(lit, workingDir); ok {

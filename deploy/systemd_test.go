@@ -323,3 +323,25 @@ func TestSystemdTimerServiceIsATask(t *testing.T) {
 		t.Errorf("deployments %+v", ds)
 	}
 }
+
+// A unit that runs a script of the app is a role: the script follower
+// finds the server it starts. The script's absolute path under
+// WorkingDirectory is the app's.
+func TestSystemdRunsAScriptOfTheApp(t *testing.T) {
+	ds, _ := find(t, map[string]string{
+		"deploy/web.service":  "[Service]\nWorkingDirectory=/srv/app\nExecStart=/srv/app/bin/start-web\n",
+		"bin/start-web":       "#!/bin/sh\nexport RAILS_MAX_THREADS=8\nexec bundle exec puma -C config/puma.rb\n",
+		"deploy/node.service": "[Service]\nExecStart=/usr/bin/node ./streaming/index.js\n",
+	}, false)
+	if len(ds) != 1 || len(ds[0].Roles) != 1 {
+		t.Fatalf("deployments %+v", ds)
+	}
+	r := ds[0].Roles[0]
+	if lit, _ := r.Command.Argv[0].Literal(); r.Name != "web.service" || lit != "bin/start-web" {
+		t.Errorf("role %s runs %q", r.Name, lit)
+	}
+	procs, ok := Follow((&memReader{files: map[string]string{"bin/start-web": "#!/bin/sh\nexec bundle exec puma -C config/puma.rb\n"}}).reader(), r.Command, func(string) (string, bool) { return "", false })
+	if !ok || len(procs) != 1 || procs[0].Entry.Program != "puma" {
+		t.Errorf("followed %+v %v", procs, ok)
+	}
+}
