@@ -168,6 +168,9 @@ func howCell(u *rails.ServerUse) string {
 		return s
 	}
 	r := u.Row
+	if r.QueueOnly && r.Need.Known {
+		return fmt.Sprintf("up to %d per process (Solid Queue's own threads, no jobs)", r.Need.N)
+	}
 	if r.Need.Known && r.Threads.Known && r.Need.N != r.Threads.N {
 		return fmt.Sprintf("up to %d per process (threads + %d)", r.Need.N, r.Need.N-r.Threads.N)
 	}

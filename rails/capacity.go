@@ -71,6 +71,12 @@ type BudgetRow struct {
 	// (Unicorn), threads + 2 (Solid Queue), threads + 3 (GoodJob).
 	Need Count
 	Uses []*ServerUse // one per database server the process connects to
+	// QueueOnly: the process touches Solid Queue's database only (a
+	// supervisor or dispatcher runs no job).
+	QueueOnly bool
+	// Worker: a Solid Queue worker process (the processes a role's
+	// description counts).
+	Worker bool
 }
 
 // ServerUse is what one row opens on one database server.
@@ -400,8 +406,8 @@ func (bb *budgetBuilder) generalNotes() {
 		}
 	}
 	for _, r := range bb.b.Rows {
-		if r.Kind == SolidQueueProcess {
-			bb.note("", "Solid Queue's supervisor, dispatchers and scheduler hold connections too; only its workers are counted (facts 6.1)")
+		if r.Kind == SolidQueueProcess || (r.Kind == PumaProcess && a.SolidQueueInPuma(r.Process)) {
+			bb.note("", "Solid Queue's scheduler, which runs only when recurring tasks are configured, holds connections too and is not counted (facts 6.1)")
 			break
 		}
 	}

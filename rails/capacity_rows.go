@@ -3,8 +3,6 @@ package rails
 import (
 	"strconv"
 	"strings"
-
-	"github.com/poollint/poollint/parser"
 )
 
 // This file works out the rows of the budget: for each process type its
@@ -47,11 +45,10 @@ func (a *App) budgetRows(p *Process) []*BudgetRow {
 		row.PerDyno = a.pumaProcesses(p)
 		row.Threads = threadsCount(a.PumaThreads(p))
 		row.Need = row.Threads
-		rows := []*BudgetRow{row}
 		if a.SolidQueueInPuma(p) {
-			rows = append(rows, a.solidQueueRows(p, p.Name+" (solid_queue plugin)", dynos)...)
+			return a.pumaWithSolidQueue(row)
 		}
-		return rows
+		return []*BudgetRow{row}
 	case UnicornProcess:
 		row.PerDyno = a.unicornProcesses(p)
 		row.Threads = countOf(1, "Unicorn workers are single-threaded (facts 4)")
@@ -177,111 +174,4 @@ func (a *App) goodJobCounts(p *Process) (threads, need Count) {
 	need = addCount(threads, 3)
 	need.Source = "max_threads " + strconv.Itoa(threads.N) + " + 3 (GoodJob's listener, cron scheduler and executor; facts 6.2)"
 	return threads, need
-}
-
-// solidQueueRows is one row per worker entry of the config file the
-// supervisor reads: `processes` forked processes of `threads` threads, each
-// able to use threads + 2 connections (facts 6.1). In async mode the
-// supervisor runs every worker as threads of one process.
-func (a *App) solidQueueRows(p *Process, name string, dynos Count) []*BudgetRow {
-	base := &BudgetRow{Process: p, Name: name, Kind: SolidQueueProcess, Dynos: dynos}
-	qf, path := a.QueueFileOf(p)
-	workers, section, ok, reason := qf.SolidQueueWorkers(p.RailsEnv())
-	if !ok {
-		base.PerDyno = unknownCount(reason)
-		base.Threads, base.Need = base.PerDyno, base.PerDyno
-		return []*BudgetRow{base}
-	}
-	where := path
-	switch {
-	case qf == nil:
-		where = path + ", which does not exist (Solid Queue's default worker)"
-	case section != "":
-		where = "the " + section + " section of " + path
-	}
-	if len(workers) == 0 {
-		base.PerDyno = countOf(0, "no workers in "+where)
-		base.Threads = countOf(0, "no workers in "+where)
-		base.Need = base.Threads
-		return []*BudgetRow{base}
-	}
-	env := a.EnvOf(p)
-	if a.budgetSQAsync(p) {
-		total, maxT := 0, 0
-		var unset []string
-		for i, w := range workers {
-			t := a.solidQueueWorkerThreads(w, i, where, env)
-			if !t.Known {
-				base.PerDyno = countOf(1, "async mode: one supervisor process")
-				base.Threads, base.Need = t, t
-				return []*BudgetRow{base}
-			}
-			total, _ = SatAdd(total, t.N)
-			maxT = max(maxT, t.N)
-			unset = append(unset, t.Unset...)
-		}
-		base.PerDyno = countOf(1, "async mode (SOLID_QUEUE_SUPERVISOR_MODE or --mode): every worker is a thread of the supervisor")
-		base.Threads = Count{N: total, Known: true, Source: "the threads of every worker in " + where, Unset: unset}
-		base.Need = addCount(base.Threads, 2)
-		base.Need.Source = "threads " + strconv.Itoa(total) + " + 2 (facts 6.1)"
-		return []*BudgetRow{base}
-	}
-	var rows []*BudgetRow
-	for i, w := range workers {
-		row := *base
-		if len(workers) > 1 {
-			row.Name = name + " worker " + strconv.Itoa(i+1)
-		}
-		row.Threads = a.solidQueueWorkerThreads(w, i, where, env)
-		row.PerDyno = solidQueueProcessCount(w, i, where, env)
-		row.Need = row.Threads
-		if row.Threads.Known {
-			row.Need = addCount(row.Need, 2)
-			row.Need.Assumed = false
-			row.Need.Source = "threads " + strconv.Itoa(row.Threads.N) + " + 2 (the worker and its heartbeat; facts 6.1)"
-		}
-		rows = append(rows, &row)
-	}
-	return rows
-}
-
-func (a *App) solidQueueWorkerThreads(w *SolidQueueWorker, i int, where string, env Env) Count {
-	label := "worker " + strconv.Itoa(i+1) + " in " + where
-	if w.Threads == nil {
-		c := assumedCount(SolidQueueDefaultThreads, "Solid Queue's default threads for "+label+" (facts 6.1)")
-		c.Span = w.Span
-		return c
-	}
-	return threadsCount(threadsFrom(w.Threads.Value, env, "threads of "+label))
-}
-
-func solidQueueProcessCount(w *SolidQueueWorker, i int, where string, env Env) Count {
-	label := "worker " + strconv.Itoa(i+1) + " in " + where
-	if w.Processes == nil {
-		c := assumedCount(1, "Solid Queue's default processes for "+label+" (facts 6.1)")
-		c.Span = w.Span
-		return c
-	}
-	r := w.Processes.Value.Eval(env)
-	if r.Kind != RInt || r.Int < 0 {
-		reason := r.Reason
-		if reason == "" {
-			reason = "not a number"
-		}
-		return Count{Reason: "processes of " + label + ": " + reason, Span: w.Processes.ValueSpan}
-	}
-	return Count{N: r.Int, Known: true, Source: "processes of " + label, Span: w.Processes.ValueSpan, Unset: r.Unset}
-}
-
-// budgetSQAsync reports whether the supervisor runs in async mode
-// (`bin/jobs --mode async` or SOLID_QUEUE_SUPERVISOR_MODE=async, v1.3.0+).
-func (a *App) budgetSQAsync(p *Process) bool {
-	if p.Kind == SolidQueueProcess && p.Entry != nil {
-		if w, _, ok := parser.Flag(p.Entry.Argv, "--mode", "-m"); ok {
-			lit, _ := w.Literal()
-			return lit == "async"
-		}
-	}
-	v, _ := p.Env.Lookup("SOLID_QUEUE_SUPERVISOR_MODE")
-	return v == "async"
 }

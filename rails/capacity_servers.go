@@ -32,6 +32,11 @@ func (a *App) serverUses(row *BudgetRow, bb *budgetBuilder) []*ServerUse {
 	var uses []*ServerUse
 	byServer := map[*DatabaseServer]*ServerUse{}
 	for _, db := range a.budgetConfigs(p, bb) {
+		if row.QueueOnly {
+			if q := a.SolidQueueDatabase(p.RailsEnv()); q != nil && q != db {
+				continue
+			}
+		}
 		s := bb.server(db, p)
 		u := byServer[s]
 		if u == nil {

@@ -444,7 +444,9 @@ func TestBudgetSolidQueue(t *testing.T) {
 		"config/database.yml": strings.Replace(budgetDB, `ENV.fetch("RAILS_MAX_THREADS") { 5 }`, "10", 1),
 	}, Options{Formation: map[string]int{"jobs": 2}}).Budget()
 	s := serverNamed(t, b, "DATABASE_URL")
-	want := 2*2*min(10, 3+2) + 2*1*min(10, 5+2) // = 20 + 14 = 34
+	// Workers 2×2×min(10, 3+2) + 2×1×min(10, 5+2) = 34, and on each dyno
+	// the supervisor (2) and the dispatcher (3): 2×5 = 10.
+	want := 2*2*min(10, 3+2) + 2*1*min(10, 5+2) + 2*(2+3)
 	if s.Total != want {
 		t.Errorf("total = %d, want %d", s.Total, want)
 	}

@@ -234,6 +234,9 @@ func (a *App) processesPerCopy(p *Process) Count {
 	case SolidQueueProcess:
 		total := Count{Known: true}
 		for _, r := range a.solidQueueRows(p, p.Name, countOf(1, "")) {
+			if !r.Worker && r.PerDyno.Known {
+				continue // the supervisor and dispatchers: the workers are what the role runs
+			}
 			if !r.PerDyno.Known {
 				return r.PerDyno
 			}

@@ -101,22 +101,51 @@ func (a *App) QueueFileOf(p *Process) (*QueueFile, string) {
 // `dispatchers`, else one default worker. ok is false (with the reason)
 // when they cannot be read.
 func (qf *QueueFile) SolidQueueWorkers(env string) (workers []*SolidQueueWorker, section string, ok bool, reason string) {
-	if qf == nil {
-		return []*SolidQueueWorker{{}}, "", true, ""
+	d, m, section, fallback, ok, reason := qf.processesSection(env)
+	if !ok {
+		return nil, section, false, reason
 	}
-	d := qf.Doc
+	if fallback {
+		return []*SolidQueueWorker{{}}, section, true, ""
+	}
+	list, hasWorkers := lookupSym(d, m, "workers")
+	if !hasWorkers {
+		return nil, section, true, ""
+	}
+	items, ok, reason := mappingList(d, list, "workers", qf.File.Path)
+	if !ok {
+		return nil, section, false, reason
+	}
+	for _, item := range items {
+		w := &SolidQueueWorker{Span: d.Span(item)}
+		w.Threads = settingSym(d, item, "threads")
+		w.Processes = settingSym(d, item, "processes")
+		workers = append(workers, w)
+	}
+	return workers, section, true, ""
+}
+
+// processesSection finds the mapping whose `workers`, `dispatchers` and
+// `scheduler` the supervisor reads. fallback is true when it has neither
+// workers nor dispatchers: Solid Queue then runs its defaults, one worker
+// and one dispatcher (Configuration#processes_config).
+func (qf *QueueFile) processesSection(env string) (d *parser.YAMLDoc, m *yaml.Node, section string, fallback, ok bool, reason string) {
+	if qf == nil {
+		return nil, nil, "", true, true, ""
+	}
+	d = qf.Doc
 	if d == nil {
-		return nil, "", false, qf.File.Path + " cannot be read"
+		return nil, nil, "", false, false, qf.File.Path + " cannot be read"
 	}
 	if d.DynamicStructure {
-		return nil, "", false, "ERB generates part of " + qf.File.Path
+		return nil, nil, "", false, false, "ERB generates part of " + qf.File.Path
 	}
-	m := parser.Resolve(d.Root)
+	m = parser.Resolve(d.Root)
 	if m == nil {
-		return []*SolidQueueWorker{{}}, "", true, ""
+		return d, nil, "", true, true, ""
 	}
 	if m.Kind != yaml.MappingNode {
-		return nil, "", false, qf.File.Path + " is not a mapping"
+		return nil, nil, "", false, false, qf.File.Path + " is not a mapping"
 	}
 	// deep_symbolize_keys makes `production:` and `:production:` the same key.
 	for _, key := range []string{env, ":" + env} {
@@ -126,35 +155,32 @@ func (qf *QueueFile) SolidQueueWorkers(env string) (workers []*SolidQueueWorker,
 				continue // a nil section is falsy: the whole file is used
 			}
 			if v.Kind != yaml.MappingNode {
-				return nil, "", false, "the " + key + " section of " + qf.File.Path + " is not a mapping"
+				return nil, nil, "", false, false, "the " + key + " section of " + qf.File.Path + " is not a mapping"
 			}
 			m, section = v, key
 			break
 		}
 	}
-	list, hasWorkers := lookupSym(d, m, "workers")
+	_, hasWorkers := lookupSym(d, m, "workers")
 	_, hasDispatchers := lookupSym(d, m, "dispatchers")
-	if !hasWorkers && !hasDispatchers {
-		return []*SolidQueueWorker{{}}, section, true, ""
-	}
-	if !hasWorkers {
-		return nil, section, true, ""
-	}
+	return d, m, section, !hasWorkers && !hasDispatchers, true, ""
+}
+
+// mappingList reads a list of mappings (`workers:`, `dispatchers:`).
+func mappingList(d *parser.YAMLDoc, list *yaml.Node, key, path string) ([]*yaml.Node, bool, string) {
 	list = parser.Resolve(list)
 	if list.Kind != yaml.SequenceNode {
-		return nil, section, false, "`workers` in " + qf.File.Path + " is not a list"
+		return nil, false, "`" + key + "` in " + path + " is not a list"
 	}
+	var out []*yaml.Node
 	for _, item := range list.Content {
 		item = parser.Resolve(item)
 		if item == nil || item.Kind != yaml.MappingNode {
-			return nil, section, false, "a worker in " + qf.File.Path + " is not a mapping"
+			return nil, false, "an entry of `" + key + "` in " + path + " is not a mapping"
 		}
-		w := &SolidQueueWorker{Span: d.Span(item)}
-		w.Threads = settingSym(d, item, "threads")
-		w.Processes = settingSym(d, item, "processes")
-		workers = append(workers, w)
+		out = append(out, item)
 	}
-	return workers, section, true, ""
+	return out, true, ""
 }
 
 // lookupSym looks a key up under both spellings deep_symbolize_keys merges.

@@ -19,6 +19,7 @@ func jobThreadsExceedPool() *Rule {
 		Check: func(app *rails.App) []Diagnostic {
 			var out []Diagnostic
 			for _, p := range app.Processes {
+				out = append(out, solidQueueAsyncOverPool(app, p)...)
 				if d, ok := solidQueueOverPool(app, p); ok {
 					out = append(out, d)
 				}
@@ -35,6 +36,9 @@ func solidQueueOverPool(app *rails.App, p *rails.Process) (Diagnostic, bool) {
 	if app.SolidQueue == nil || !(p.Kind == rails.SolidQueueProcess || app.SolidQueueInPuma(p)) {
 		return Diagnostic{}, false
 	}
+	if mode := app.SolidQueueModeOf(p); !mode.Known || mode.Async {
+		return Diagnostic{}, false // async mode: solidQueueAsyncOverPool
+	}
 	t := app.SolidQueueThreads(p)
 	db := app.SolidQueueDatabase(p.RailsEnv())
 	if !t.Known || db == nil {
@@ -47,7 +51,7 @@ func solidQueueOverPool(app *rails.App, p *rails.Process) (Diagnostic, bool) {
 	}
 	where := p.Describe()
 	if p.Kind == rails.PumaProcess {
-		where = "the Solid Queue supervisor that `plugin :solid_queue` starts in " + p.Describe()
+		where = "the Solid Queue supervisor that `plugin :solid_queue` forks from " + p.Describe()
 	}
 	msg := fmt.Sprintf("Solid Queue needs %d connections in %s (its largest worker runs %d threads, %s, + 2 for the worker's own thread and its heartbeat) but the %s pool is %d (%s): %s%s",
 		need, where, t.Max, t.Source, db.Describe(), o.Pool.Size, o.Pool.Source(), solidQueueConsequence(app, need, o.Pool.Size),

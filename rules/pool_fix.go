@@ -336,16 +336,27 @@ func connectionsNeeded(app *rails.App, p *rails.Process, db *rails.DatabaseConfi
 		q := app.SolidQueueDatabase(p.RailsEnv())
 		return q != nil && q.Env == db.Env && q.Name == db.Name
 	}
+	if n, async := solidQueueAsyncNeed(app, p, db); async {
+		// One process runs the supervisor's threads (and, in Puma's single
+		// mode, the request threads too).
+		take(rails.Threads{Max: n.need, Known: true}, 0)
+		if p.Kind == rails.PumaProcess {
+			take(app.PumaThreads(p), 0)
+		}
+		return need, ok
+	}
 	switch p.Kind {
 	case rails.PumaProcess:
 		take(app.PumaThreads(p), 0)
 		if app.SolidQueueInPuma(p) && sqDB() {
-			take(app.SolidQueueThreads(p), 2)
+			if mode := app.SolidQueueModeOf(p); mode.Known {
+				take(app.SolidQueueThreads(p), 2)
+			}
 		}
 	case rails.SidekiqProcess:
 		take(app.SidekiqConcurrency(p), 0)
 	case rails.SolidQueueProcess:
-		if sqDB() {
+		if mode := app.SolidQueueModeOf(p); sqDB() && mode.Known {
 			take(app.SolidQueueThreads(p), 2)
 		}
 	case rails.GoodJobProcess:
