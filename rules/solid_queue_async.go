@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/poollint/poollint/parser"
 	"github.com/poollint/poollint/rails"
 )
 
@@ -27,6 +28,7 @@ type sqAsyncNeed struct {
 	workers  int
 	onQueue  bool
 	modeFrom string
+	modeAt   parser.Span
 }
 
 func solidQueueAsyncNeed(app *rails.App, p *rails.Process, db *rails.DatabaseConfig) (sqAsyncNeed, bool) {
@@ -34,7 +36,7 @@ func solidQueueAsyncNeed(app *rails.App, p *rails.Process, db *rails.DatabaseCon
 	if !ok {
 		return sqAsyncNeed{}, false
 	}
-	n := sqAsyncNeed{jobs: load.JobThreads, workers: load.Workers, modeFrom: mode.Source}
+	n := sqAsyncNeed{jobs: load.JobThreads, workers: load.Workers, modeFrom: mode.Source, modeAt: mode.Span}
 	q := app.SolidQueueDatabase(p.RailsEnv())
 	n.onQueue = q != nil && q.Env == db.Env && q.Name == db.Name
 	n.need = load.JobThreads.Max
@@ -99,7 +101,11 @@ func solidQueueAsyncOverPool(app *rails.App, p *rails.Process) []Diagnostic {
 	}
 	var out []Diagnostic
 	for _, f := range found {
-		out = append(out, jobDiagnostic(app, f.o, f.n.need, sqAsyncMessage(app, f.o, f.n)))
+		d := jobDiagnostic(app, f.o, f.n.need, sqAsyncMessage(app, f.o, f.n))
+		if !f.n.modeAt.IsZero() {
+			d.Related = relatedUnlessSame(d.Span, append(d.Related, Related{Span: f.n.modeAt, Message: "async mode is chosen here"}))
+		}
+		out = append(out, d)
 	}
 	return out
 }
