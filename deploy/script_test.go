@@ -230,3 +230,39 @@ func TestFollowHelperScriptsThatStartNothingAreSetup(t *testing.T) {
 		t.Fatalf("node %v", probs)
 	}
 }
+
+// Rails 8's generated bin/docker-entrypoint (railties
+// templates/docker-entrypoint.tt, shape): jemalloc, db:prepare before the
+// server, then exec "${@}".
+const railsDockerEntrypoint = `#!/bin/bash -e
+
+# Enable jemalloc for reduced memory usage and latency.
+if [ -z "${LD_PRELOAD+x}" ]; then
+    LD_PRELOAD=$(find /usr/lib -name libjemalloc.so.2 -print -quit)
+    export LD_PRELOAD
+fi
+
+# If running the rails server then create or migrate existing database
+if [ "${@: -2:1}" == "./bin/rails" ] && [ "${@: -1:1}" == "server" ]; then
+  ./bin/rails db:prepare
+fi
+
+exec "${@}"
+`
+
+func TestFollowRailsDockerEntrypointPassesCMDThrough(t *testing.T) {
+	files := map[string]string{
+		"Dockerfile":            "FROM ruby\nWORKDIR /rails\nENTRYPOINT [\"/rails/bin/docker-entrypoint\"]\nCMD [\"./bin/thrust\", \"./bin/rails\", \"server\"]\n",
+		"bin/docker-entrypoint": railsDockerEntrypoint,
+	}
+	ds, _ := find(t, files, false)
+	c := ds[0].Roles[0].Command
+	m := &memReader{files: files}
+	out, ok := Follow(m.reader(), c, nil)
+	if !ok || len(out) != 1 || argvText(out[0].Entry) != "./bin/rails server" || len(m.problems) != 0 {
+		t.Fatalf("%+v %v", out, m.problems)
+	}
+	if !out[0].Entry.WrappedBy("thrust") || Chain(out[0].Via) != " → bin/docker-entrypoint:14" {
+		t.Errorf("wrappers %+v via %q", out[0].Entry.Wrappers, Chain(out[0].Via))
+	}
+}

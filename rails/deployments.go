@@ -180,7 +180,11 @@ func (a *App) deploymentReads(rel string) bool {
 
 // commandLine says where p's command is written, for "-c on the
 // Procfile line" / "-c in ExecStart= of dist/mastodon-sidekiq.service".
-func (p *Process) commandLine() string {
+func (p *Process) commandLine(at parser.Span) string {
+	if n := len(p.Via); n > 0 && at.File == p.Via[n-1].File {
+		// Written in the script the command was followed to.
+		return "in " + p.Via[n-1].String()
+	}
 	if p.Role != nil && p.Role.CommandSource != "" {
 		return "in " + p.Role.CommandSource
 	}

@@ -233,7 +233,7 @@ func (a *App) GoodJobThreads(p *Process) Threads {
 func (a *App) goodJobMaxThreads(p *Process, env Env) Threads {
 	if p.Entry != nil {
 		if w, _, ok := parser.Flag(p.Entry.Argv, "--max-threads", "--max_threads"); ok {
-			return threadsFrom(ValueFromWord(w), env, "--max-threads "+p.commandLine())
+			return threadsFrom(ValueFromWord(w), env, "--max-threads "+p.commandLine(w.Span))
 		}
 	}
 	if s := a.GoodJob.Last("max_threads", p.RailsEnv(), env); s != nil {

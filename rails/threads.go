@@ -80,7 +80,7 @@ func (a *App) PumaThreads(p *Process) Threads {
 
 func (a *App) pumaBaseThreads(p *Process, env Env) Threads {
 	if p.ThreadsFlag != nil {
-		return threadsFrom(p.ThreadsFlag, env, "-t "+p.commandLine())
+		return threadsFrom(p.ThreadsFlag, env, "-t "+p.commandLine(p.ThreadsFlag.Span))
 	}
 	if pc := a.PumaConfigOf(p); pc != nil {
 		// Each call that can win under the conditions poollint cannot
@@ -209,7 +209,7 @@ func (a *App) sidekiqDefaultCapsule(p *Process, env Env) Threads {
 // (4.2+), else the version's default.
 func (a *App) sidekiqCLICapsule(p *Process, env Env) Threads {
 	if p.ConcurrencyFlag != nil {
-		return threadsFrom(p.ConcurrencyFlag, env, "-c "+p.commandLine())
+		return threadsFrom(p.ConcurrencyFlag, env, "-c "+p.commandLine(p.ConcurrencyFlag.Span))
 	}
 	if sc := a.SidekiqConfigOf(p); sc != nil {
 		if sc.Doc == nil {
