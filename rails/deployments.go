@@ -59,12 +59,19 @@ func (a *App) deployERB(doc *parser.YAMLDoc, n *yaml.Node) (string, []string, bo
 // any role was found (the roles then say what runs, not the gems).
 func (a *App) deploymentProcesses(outer map[string]string, railsEnv string) bool {
 	found := false
+	skipped := map[string]bool{}
 	for _, d := range a.Deployments {
 		for _, role := range d.Roles {
 			if env, ok := roleRailsEnv(role); ok && env != railsEnv && outer["RAILS_ENV"] == "" {
 				// A development service (docker-compose.yml for local work)
-				// is not the deployment being linted.
-				a.problem(role.Span, role.Describe()+" runs RAILS_ENV="+env+", not "+railsEnv+"; it was not linted (pass --rails-env "+env+" to lint it)", true)
+				// is not the deployment being linted. The host-tag groups of
+				// one Kamal role are said once, as the role.
+				if key := d.Name + "\x00" + role.Name + "\x00" + env; !skipped[key] {
+					skipped[key] = true
+					untagged := *role
+					untagged.Tags = nil
+					a.problem(role.Span, untagged.Describe()+" runs RAILS_ENV="+env+", not "+railsEnv+"; it was not linted (pass --rails-env "+env+" to lint it)", true)
+				}
 				continue
 			}
 			for _, p := range a.processesFromRole(role, outer, railsEnv) {

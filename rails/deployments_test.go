@@ -1,6 +1,7 @@
 package rails
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -98,5 +99,45 @@ func TestSelectDeployment(t *testing.T) {
 	one := kamalApp(t, "servers: [a]\n", Options{Deployment: "Procfile"}, extra)
 	if len(one.Processes) != 1 || one.Processes[0].Role != nil {
 		t.Errorf("--deployment Procfile keeps the Procfile's process only")
+	}
+}
+
+// TestOtherEnvRoleSaidOncePerRole: the host-tag groups of one Kamal role
+// that runs another RAILS_ENV are one info, not one per tag (basecamp/fizzy's
+// staging destination, rw3_fizzy_kamal_tags).
+func TestOtherEnvRoleSaidOncePerRole(t *testing.T) {
+	app := loadTree(t, map[string]string{
+		"Gemfile.lock":        lockfile("activerecord", "8.0.2", "puma", "6.6.0", "rails", "8.0.2"),
+		"config/database.yml": "production:\n  adapter: postgresql\n",
+		"config/deploy.yml": `service: app
+servers:
+  web:
+    - a.example: chi
+    - b.example: iad
+    - c.example: ams
+  jobs:
+    hosts:
+      - a.example: chi
+    cmd: bin/jobs
+env:
+  clear:
+    RAILS_ENV: staging
+  tags:
+    chi:
+      ZONE: chi
+    iad:
+      ZONE: iad
+    ams:
+      ZONE: ams
+`,
+	})
+	var said []string
+	for _, p := range app.Problems {
+		if strings.Contains(p.Message, "runs RAILS_ENV=staging") {
+			said = append(said, p.Message)
+		}
+	}
+	if len(said) != 2 || strings.Contains(strings.Join(said, "\n"), "tagged") {
+		t.Errorf("want one info per role, without tags: %q", said)
 	}
 }
