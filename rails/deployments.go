@@ -111,7 +111,9 @@ func roleVars(role *deploy.Role, outer map[string]string) (map[string]string, ma
 	for _, v := range role.Env {
 		decided[v.Name] = v
 		if v.Secret {
-			delete(vars, v.Name) // its value is never read
+			// Set where the app runs, to a value the file does not hold:
+			// set and unknown, never unset (its written default does not apply).
+			vars[v.Name] = undisclosedValue
 			continue
 		}
 		vars[v.Name] = v.Value

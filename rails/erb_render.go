@@ -205,7 +205,7 @@ func freeVars(cond *Value, env Env) []string {
 		if n.Op != OpEnv || defaulted[n] {
 			return
 		}
-		if _, ok := env.Lookup(n.Str); ok {
+		if env.Has(n.Str) {
 			return
 		}
 		if n.Style == EnvIndex || n.Style == ShellPlain || len(n.Args) == 0 {

@@ -59,6 +59,10 @@ func (a *App) processFromEntry(e *parser.ProcfileEntry, outer map[string]string,
 		case RNil:
 			vars[as.Name] = ""
 		default:
+			if r.Present { // copies a variable the deployment sets unseen
+				vars[as.Name] = undisclosedValue
+				break
+			}
 			delete(vars, as.Name)
 		}
 		p.Inline[as.Name] = as

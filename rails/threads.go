@@ -127,7 +127,7 @@ func (a *App) pumaThreadsWithoutConfig(p *Process, env Env) Threads {
 	puma5 := a.Versions.AtLeast("puma", "5.0.0")
 	if puma5 {
 		for _, name := range []string{"PUMA_MAX_THREADS", "MAX_THREADS"} {
-			if _, ok := env.Lookup(name); ok {
+			if env.Has(name) {
 				v := &Value{Op: OpEnv, Str: name, Style: EnvIndex, Text: name}
 				t := threadsFrom(v, env, name+", which Puma reads")
 				if in, ok := p.Inline[name]; ok {
@@ -232,7 +232,7 @@ func (a *App) sidekiqCLICapsule(p *Process, env Env) Threads {
 		}
 	}
 	if a.Versions.AtLeast("sidekiq", "4.2.0") {
-		if _, ok := env.Lookup("RAILS_MAX_THREADS"); ok {
+		if env.Has("RAILS_MAX_THREADS") {
 			v := &Value{Op: OpEnv, Str: "RAILS_MAX_THREADS", Style: EnvIndex, Text: "RAILS_MAX_THREADS"}
 			t := threadsFrom(v, env, "RAILS_MAX_THREADS, which Sidekiq reads")
 			if in, ok := p.Inline["RAILS_MAX_THREADS"]; ok {

@@ -92,7 +92,11 @@ type Result struct {
 	Int    int
 	Str    string
 	Reason string // for RUnknown
-	Unset  []string
+	// Present is set on an unknown result that is a value all the same
+	// (a variable the deployment sets without writing it): Ruby finds
+	// it truthy and not nil.
+	Present bool
+	Unset   []string
 	// Saturated is set when arithmetic on the way overflowed int64 and
 	// stopped at the end of the range (SatAdd): Int is then a bound.
 	Saturated bool
@@ -111,8 +115,13 @@ type Env struct {
 }
 
 // Lookup returns a variable of the environment.
+// A variable set to a value the deployment does not write reads as
+// unset here (Has and Value evaluation see it as set).
 func (e Env) Lookup(name string) (string, bool) {
 	v, ok := e.Vars[name]
+	if v == undisclosedValue {
+		return "", false
+	}
 	return v, ok
 }
 
@@ -179,6 +188,8 @@ func (v *Value) eval(env Env, unset map[string]bool) Result {
 	case OpIf:
 		c := v.Args[0].eval(env, unset)
 		switch {
+		case c.Kind == RUnknown && c.Present:
+			return v.Args[1].eval(env, unset)
 		case c.Kind == RUnknown:
 			return c
 		case c.Kind == RNil || (c.Kind == RBool && c.Int == 0):
@@ -186,9 +197,9 @@ func (v *Value) eval(env Env, unset map[string]bool) Result {
 		}
 		return v.Args[1].eval(env, unset)
 	case OpEq, OpNe, OpGt:
-		return v.evalCompare(env, unset)
+		return absent(v.evalCompare(env, unset))
 	case OpCaseEq:
-		return v.evalCaseEq(env, unset)
+		return absent(v.evalCaseEq(env, unset))
 	case OpRange:
 		return Result{Kind: RUnknown, Reason: "a range is not a number: " + v.Text}
 	case OpSidekiqConcurrency:
@@ -203,6 +214,9 @@ func (v *Value) eval(env Env, unset map[string]bool) Result {
 func (v *Value) evalCompare(env Env, unset map[string]bool) Result {
 	a := v.Args[0].eval(env, unset)
 	b := v.Args[1].eval(env, unset)
+	if v.Op != OpGt && (a.Present && b.Kind == RNil || b.Present && a.Kind == RNil) {
+		return boolResult(v.Op == OpNe) // a set variable is never nil
+	}
 	if a.Kind == RUnknown {
 		return a
 	}
@@ -281,6 +295,9 @@ func boolResult(b bool) Result {
 }
 
 func (v *Value) evalEnv(env Env, unset map[string]bool) Result {
+	if env.Undisclosed(v.Str) {
+		return undisclosedResult(v.Str)
+	}
 	val, ok := env.Lookup(v.Str)
 	if ok && !(v.Style == ShellColonDef && val == "") {
 		return Result{Kind: RStr, Str: val}
@@ -483,6 +500,9 @@ func boolValue(b bool) *Value {
 // Truthy evaluates a condition: true, false, or unknown (ok false).
 func Truthy(cond *Value, env Env) (truth, ok bool) {
 	r := cond.eval(env, map[string]bool{})
+	if r.Kind == RUnknown && r.Present {
+		return true, true // a set variable: a string, truthy
+	}
 	switch r.Kind {
 	case RUnknown:
 		return false, false

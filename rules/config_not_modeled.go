@@ -18,7 +18,7 @@ func configNotModeled() *Rule {
 					out = append(out, Diagnostic{Severity: Info, Span: p.Span, Message: p.Message})
 				}
 			}
-			return out
+			return append(out, undisclosedEnv(app)...)
 		},
 	}
 }

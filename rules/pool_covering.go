@@ -181,7 +181,7 @@ func childBound(node, child *rails.Value, target int, env rails.Env) (int, bound
 		}
 		return target, boundPass
 	case rails.OpEnv:
-		if val, set := env.Lookup(node.Str); set && !(node.Style == rails.ShellColonDef && val == "") {
+		if val, set := env.Lookup(node.Str); env.Undisclosed(node.Str) || set && !(node.Style == rails.ShellColonDef && val == "") {
 			return 0, boundElsewhere
 		}
 		return target, boundPass
