@@ -71,15 +71,29 @@ type unknownSetting struct {
 func unknownSettings(app *rails.App, p *rails.Process) []unknownSetting {
 	var out []unknownSetting
 	if app.Databases != nil {
+		// Databases that read one written pool (`<<: *default`) are named
+		// together, as the sizing rules name them.
+		byValue := map[string][]*rails.DatabaseConfig{}
+		var keys []string
+		valueAt := map[string]*rails.Value{}
 		for _, db := range app.Databases.Configs(p.RailsEnv()) {
 			pool := app.PoolOf(db, p)
 			v := pool.Override
 			if v == nil {
 				v = poolValue(pool)
 			}
-			if !pool.Known && v != nil {
-				out = append(out, unknownSetting{what: "the " + db.Describe() + " pool", value: v})
+			if pool.Known || v == nil {
+				continue
 			}
+			key := v.Span.File + "|" + strconv.Itoa(v.Span.Start.Offset) + "|" + v.String()
+			if byValue[key] == nil {
+				keys = append(keys, key)
+				valueAt[key] = v
+			}
+			byValue[key] = append(byValue[key], db)
+		}
+		for _, k := range keys {
+			out = append(out, unknownSetting{what: "the " + poolName(byValue[k]), value: valueAt[k]})
 		}
 	}
 	var t rails.Threads
