@@ -26,6 +26,17 @@ measure() {
 	tail -n 1 "$work/m"
 }
 big="$work/tree-$large"
+
+# The machine's own ceiling for GOMAXPROCS=2 vs 1: one CPU-bound job
+# (sha256 of 300 MB) alone, then two at once. On a VM whose two vCPUs are
+# not equal (or whose host is busy) two jobs give less than 2x the
+# throughput of one, and no program can scale past that.
+head -c 300000000 /dev/zero >"$work/cpu.bin"
+set -- $(measure sha256sum "$work/cpu.bin"); alone_s=$1
+set -- $(measure sh -c "sha256sum '$work/cpu.bin' & sha256sum '$work/cpu.bin'; wait"); pair_s=$1
+echo "machine: 2 CPU-bound jobs at once give $(echo "scale=2; 2 * $alone_s / $pair_s" | bc)x the throughput of 1 (${alone_s}s alone, ${pair_s}s for two)"
+rm -f "$work/cpu.bin"
+
 set -- $(measure sh -c "find '$big' -type f -exec cat {} + >/dev/null")
 cat_s=$1
 set -- $(GOMAXPROCS=1 measure "$work/poollint" "$big"); one_s=$1
