@@ -75,3 +75,31 @@ func erbValue(t *testing.T, src string) *Value {
 	}
 	return v
 }
+
+// A script's branch on a variable the deployment keeps secret is not
+// decided: its value is unknown, not the marker's text (which would make
+// `[ "$SIZE" = big ]` false and pick the small worker).
+func TestUndisclosedVarLeavesScriptBranchUndecided(t *testing.T) {
+	const yml = `servers:
+  worker:
+    hosts: [a]
+    cmd: bin/start-worker
+env:
+  secret:
+    - WORKER_SIZE
+`
+	script := map[string]string{
+		"config/database.yml": "production:\n  adapter: postgresql\n  pool: 5\n",
+		"bin/start-worker":    "#!/bin/sh\nif [ \"$WORKER_SIZE\" = big ]; then\n  exec bundle exec sidekiq -c 50\nelse\n  exec bundle exec sidekiq -c 5\nfi\n",
+		"Gemfile.lock":        "GEM\n  specs:\n    sidekiq (7.2.0)\n    activerecord (7.1.0)\n\nDEPENDENCIES\n  sidekiq\n",
+	}
+	a := kamalApp(t, yml, Options{}, script)
+	w := processNamed(t, a, "worker")
+	if w.ConcurrencyFlag != nil {
+		t.Errorf("the secret WORKER_SIZE decided the script's branch: -c %s", w.ConcurrencyFlag.Text)
+	}
+	given := kamalApp(t, yml, Options{Env: map[string]string{"WORKER_SIZE": "big"}}, script)
+	if g := processNamed(t, given, "worker"); g.ConcurrencyFlag == nil || g.ConcurrencyFlag.Text != "50" {
+		t.Errorf("--env WORKER_SIZE=big: want -c 50, got %+v", g.ConcurrencyFlag)
+	}
+}

@@ -29,7 +29,9 @@ func (a *App) deployReader() deploy.Reader {
 func (a *App) followScripts(e *parser.ProcfileEntry, vars map[string]string, railsEnv string) []deploy.Followed {
 	lookup := func(name string) (string, bool) {
 		if v, ok := vars[name]; ok {
-			return v, true
+			// A value the deployment does not disclose is unknown to the
+			// script: it decides no branch and no ${X:-d} default.
+			return v, v != undisclosedValue
 		}
 		if name == "RAILS_ENV" {
 			return railsEnv, true
