@@ -506,7 +506,7 @@ func (fl *follower) shell(fr *frame, e parser.ProcfileEntry, argv []parser.Word,
 	i := 1
 	for i < len(argv) {
 		opt := literalOf(argv[i])
-		if opt == "-c" && i+1 < len(argv) {
+		if shellCommandOption(opt) && i+1 < len(argv) {
 			text, ok := argv[i+1].Literal()
 			if !ok {
 				return nil, false
@@ -534,6 +534,21 @@ func (fl *follower) shell(fr *frame, e parser.ProcfileEntry, argv []parser.Word,
 		return fl.script(fr, f, e, argv[i+1:], bg)
 	}
 	return nil, false
+}
+
+// shellCommandOption says whether a shell option word reads the command
+// from the next argument: `-c`, or `-c` among combined single-letter
+// options (`bash -lc`, `sh -ec`), as systemd units and Procfiles write it.
+func shellCommandOption(opt string) bool {
+	if len(opt) < 2 || opt[0] != '-' || opt[1] == '-' {
+		return false
+	}
+	for _, r := range opt[1:] {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	return strings.ContainsRune(opt[1:], 'c')
 }
 
 // source reads `. file` for the assignments it makes.

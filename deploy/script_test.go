@@ -266,3 +266,23 @@ func TestFollowRailsDockerEntrypointPassesCMDThrough(t *testing.T) {
 		t.Errorf("wrappers %+v via %q", out[0].Entry.Wrappers, Chain(out[0].Via))
 	}
 }
+
+// `bash -lc 'text'` (a login shell, as systemd units and Procfiles write
+// it) reads its command from the next word like `-c`; `-l` alone does not.
+func TestFollowCombinedShellCommandOption(t *testing.T) {
+	for _, line := range []string{
+		"worker: bash -lc 'exec bundle exec sidekiq -c 25'",
+		"worker: sh -ec 'exec bundle exec sidekiq -c 25'",
+		"worker: bash -l -c 'exec bundle exec sidekiq -c 25'",
+	} {
+		out, ok, probs := follow(t, map[string]string{}, line, nil)
+		if !ok || len(out) != 1 || out[0].Entry.Program != "sidekiq" || argvText(out[0].Entry) != "sidekiq -c 25" {
+			t.Errorf("%s: followed %v %+v %v", line, ok, out, probs)
+		}
+	}
+	for _, opt := range []string{"-l", "--c", "-", "-C", "-x1c"} {
+		if shellCommandOption(opt) {
+			t.Errorf("%q read as -c", opt)
+		}
+	}
+}
