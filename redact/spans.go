@@ -198,7 +198,13 @@ func valueEnd(line string, a assignment) (end int, continues bool) {
 		// Text glued after the closing quote is part of the value too.
 		return plainEnd(line, end, a.flow)
 	case '{', '[':
-		return bracketEnd(line, i)
+		end, continues := bracketEnd(line, i)
+		if continues || end == len(line) || strings.IndexByte(" \t\r,}]", line[end]) >= 0 {
+			return end, continues
+		}
+		// `{}0` is a plain scalar, not a collection: mask the glued text too,
+		// or masking the result again would mask more (the fuzzer's case).
+		return plainEnd(line, end, a.flow)
 	case '|', '>':
 		return i, true // a block scalar: the secret is on the lines below
 	}
