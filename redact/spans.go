@@ -207,6 +207,19 @@ func valueEnd(line string, a assignment) (end int, continues bool) {
 		return plainEnd(line, end, a.flow)
 	case '|', '>':
 		return i, true // a block scalar: the secret is on the lines below
+	case '*':
+		// No YAML, Ruby or JSON literal starts with '*' (an alias, a
+		// splat): a run of them is this package's own mask of a quoted or
+		// bracketed value, and ends where that value ended, so masking the
+		// output again masks no more (`"",` became `**,`). Shell words,
+		// which may start with '*', were handled above.
+		end := i
+		for end < len(line) && line[end] == '*' {
+			end++
+		}
+		if end == len(line) || strings.IndexByte(" \t\r,}]", line[end]) >= 0 {
+			return end, false
+		}
 	}
 	return plainEnd(line, i, a.flow)
 }
