@@ -192,14 +192,14 @@ func valueEnd(line string, a assignment) (end int, continues bool) {
 	switch c := line[i]; c {
 	case '"', '\'':
 		end, continues := quotedEnd(line, i)
-		if continues || end == len(line) || strings.IndexByte(" \t\r,}]", line[end]) >= 0 {
+		if continues || endsAt(line, end) {
 			return end, continues
 		}
 		// Text glued after the closing quote is part of the value too.
 		return plainEnd(line, end, a.flow)
 	case '{', '[':
 		end, continues := bracketEnd(line, i)
-		if continues || end == len(line) || strings.IndexByte(" \t\r,}]", line[end]) >= 0 {
+		if continues || endsAt(line, end) {
 			return end, continues
 		}
 		// `{}0` is a plain scalar, not a collection: mask the glued text too,
@@ -217,11 +217,18 @@ func valueEnd(line string, a assignment) (end int, continues bool) {
 		for end < len(line) && line[end] == '*' {
 			end++
 		}
-		if end == len(line) || strings.IndexByte(" \t\r,}]", line[end]) >= 0 {
+		if endsAt(line, end) {
 			return end, false
 		}
 	}
 	return plainEnd(line, i, a.flow)
+}
+
+// endsAt says whether a quoted, bracketed or masked token that closes at
+// end is the whole value: the line ends, or a blank or ',' '}' ']'
+// follows. Text glued after it makes the value a plain scalar.
+func endsAt(line string, end int) bool {
+	return end == len(line) || strings.IndexByte(" \t\r,}]", line[end]) >= 0
 }
 
 // plainEnd ends a plain YAML scalar at a comment, or in a flow collection
