@@ -6,8 +6,6 @@ import (
 	"path"
 	"strings"
 
-	sitter "github.com/smacker/go-tree-sitter"
-
 	"github.com/poollint/poollint/parser"
 )
 
@@ -115,7 +113,7 @@ type errorNode struct {
 // the tree of before does not have at the same place in the unchanged text.
 // An error node that touches the changed bytes is always new: recovery
 // around the edit is exactly what a broken fix looks like.
-func hasNewErrorNode(oldRoot, newRoot *sitter.Node, before, after []byte) bool {
+func hasNewErrorNode(oldRoot, newRoot *parser.Node, before, after []byte) bool {
 	prefix, suffix := commonEnds(before, after)
 	shift := len(after) - len(before)
 	old := map[errorNode]bool{}
@@ -154,9 +152,9 @@ func commonEnds(a, b []byte) (prefix, suffix int) {
 }
 
 // errorNodes lists the ERROR and MISSING nodes under root.
-func errorNodes(root *sitter.Node) []errorNode {
+func errorNodes(root *parser.Node) []errorNode {
 	var out []errorNode
-	stack := []*sitter.Node{root} // explicit stack: deep trees must not exhaust the Go stack
+	stack := []*parser.Node{root} // explicit stack: deep trees must not exhaust the Go stack
 	for len(stack) > 0 {
 		node := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]

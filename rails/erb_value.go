@@ -3,8 +3,6 @@ package rails
 import (
 	"strings"
 
-	sitter "github.com/smacker/go-tree-sitter"
-
 	"github.com/poollint/poollint/parser"
 )
 
@@ -38,7 +36,7 @@ func (s *erbScope) local(name string) (*Value, bool) {
 }
 
 // value builds the Value of the Ruby expression n in this scope.
-func (s *erbScope) value(r *parser.RubyFile, n *sitter.Node) *Value {
+func (s *erbScope) value(r *parser.RubyFile, n *parser.Node) *Value {
 	b := rubyValues{r: r, assigns: r.Assignments(), ext: s}
 	return b.build(n, 0)
 }
@@ -57,7 +55,7 @@ func (s *erbScope) snippetValue(f *parser.File, code string, codeStart int) (*Va
 	return s.value(r, stmts[len(stmts)-1]), true
 }
 
-func (s *erbScope) build(b rubyValues, n *sitter.Node, depth int) (*Value, bool) {
+func (s *erbScope) build(b rubyValues, n *parser.Node, depth int) (*Value, bool) {
 	switch n.Type() {
 	case "call":
 		return s.buildCall(b, n, depth)
@@ -91,7 +89,7 @@ func (s *erbScope) build(b rubyValues, n *sitter.Node, depth int) (*Value, bool)
 }
 
 // buildCall reads Rails.env and the predicates conditions ask.
-func (s *erbScope) buildCall(b rubyValues, n *sitter.Node, depth int) (*Value, bool) {
+func (s *erbScope) buildCall(b rubyValues, n *parser.Node, depth int) (*Value, bool) {
 	recv := n.ChildByFieldName("receiver")
 	method := ""
 	if m := n.ChildByFieldName("method"); m != nil {
@@ -132,7 +130,7 @@ func (s *erbScope) buildCall(b rubyValues, n *sitter.Node, depth int) (*Value, b
 	return nil, false
 }
 
-func boolAt(t bool, b rubyValues, n *sitter.Node) *Value {
+func boolAt(t bool, b rubyValues, n *parser.Node) *Value {
 	v := boolValue(t)
 	v.Span, v.Text = b.r.Span(n), b.r.Text(n)
 	return v

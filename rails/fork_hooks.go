@@ -3,8 +3,6 @@ package rails
 import (
 	"strings"
 
-	sitter "github.com/smacker/go-tree-sitter"
-
 	"github.com/poollint/poollint/parser"
 )
 
@@ -34,7 +32,7 @@ type HookEffect struct {
 	// Redundant are the statements of the body that only disconnect or
 	// re-establish with the app's own config (no argument), guards
 	// included: Rails 5.2+ does both by itself.
-	Redundant []*sitter.Node
+	Redundant []*parser.Node
 	// OtherCode reports statements besides Redundant in the body.
 	OtherCode bool
 	// Delegated are calls into code poollint does not read whose names say
@@ -180,7 +178,7 @@ func isDisconnectCall(r *parser.RubyFile, c parser.Call) bool {
 // (with or without a config), and a bare `establish_connection` inside
 // `ActiveSupport.on_load(:active_record) { ... }`, where self is
 // ActiveRecord::Base.
-func isReconnectCall(r *parser.RubyFile, c parser.Call, onLoad []*sitter.Node) bool {
+func isReconnectCall(r *parser.RubyFile, c parser.Call, onLoad []*parser.Node) bool {
 	if c.Method != "establish_connection" {
 		return false
 	}
@@ -197,8 +195,8 @@ func isReconnectCall(r *parser.RubyFile, c parser.Call, onLoad []*sitter.Node) b
 
 // onLoadBlocks returns the blocks of `ActiveSupport.on_load(:active_record)`
 // under n.
-func onLoadBlocks(r *parser.RubyFile, n *sitter.Node) []*sitter.Node {
-	var out []*sitter.Node
+func onLoadBlocks(r *parser.RubyFile, n *parser.Node) []*parser.Node {
+	var out []*parser.Node
 	for _, c := range r.Calls(n, "on_load") {
 		if isOnLoadAR(r, c) {
 			out = append(out, c.Block)
@@ -215,7 +213,7 @@ func isOnLoadAR(r *parser.RubyFile, c parser.Call) bool {
 	return ok && name == "active_record"
 }
 
-func forkWithin(n, outer *sitter.Node) bool {
+func forkWithin(n, outer *parser.Node) bool {
 	return outer != nil && n.StartByte() >= outer.StartByte() && n.EndByte() <= outer.EndByte()
 }
 
@@ -233,7 +231,7 @@ func forkWithin(n, outer *sitter.Node) bool {
 // inOnLoad says n sits in an on_load(:active_record) block, where a bare
 // establish_connection is ActiveRecord::Base's. `establish_connection(config)`
 // is not redundant: it sets up a hand-built config (facts 2.2).
-func redundantStatement(r *parser.RubyFile, n *sitter.Node, inOnLoad bool) bool {
+func redundantStatement(r *parser.RubyFile, n *parser.Node, inOnLoad bool) bool {
 	n = parser.Unwrap(n)
 	if n == nil {
 		return false
@@ -253,9 +251,9 @@ func redundantStatement(r *parser.RubyFile, n *sitter.Node, inOnLoad bool) bool 
 		if isDisconnectCall(r, c) {
 			return true
 		}
-		var onLoad []*sitter.Node
+		var onLoad []*parser.Node
 		if inOnLoad {
-			onLoad = []*sitter.Node{n}
+			onLoad = []*parser.Node{n}
 		}
 		return isReconnectCall(r, c, onLoad) && len(c.Args) == 0
 	case "if_modifier":
@@ -277,7 +275,7 @@ func redundantStatement(r *parser.RubyFile, n *sitter.Node, inOnLoad bool) bool 
 	return false
 }
 
-func allRedundant(r *parser.RubyFile, stmts []*sitter.Node, inOnLoad bool) bool {
+func allRedundant(r *parser.RubyFile, stmts []*parser.Node, inOnLoad bool) bool {
 	if len(stmts) == 0 {
 		return false
 	}
@@ -290,7 +288,7 @@ func allRedundant(r *parser.RubyFile, stmts []*sitter.Node, inOnLoad bool) bool 
 }
 
 // forkCallAt describes the call at n itself (not one inside it).
-func forkCallAt(r *parser.RubyFile, n *sitter.Node) (parser.Call, bool) {
+func forkCallAt(r *parser.RubyFile, n *parser.Node) (parser.Call, bool) {
 	for _, c := range r.Calls(n) {
 		if c.Node.Equal(n) {
 			return c, true
@@ -302,17 +300,17 @@ func forkCallAt(r *parser.RubyFile, n *sitter.Node) (parser.Call, bool) {
 // isDefinedCheck reports whether n is `defined?(...)`, the guard the seeds
 // put around Active Record calls; removing it with its statement removes
 // nothing else.
-func isDefinedCheck(r *parser.RubyFile, n *sitter.Node) bool {
+func isDefinedCheck(r *parser.RubyFile, n *parser.Node) bool {
 	n = parser.Unwrap(n)
 	return n != nil && n.Type() == "unary" && strings.HasPrefix(r.Text(n), "defined?")
 }
 
 // forkCodeNodes returns n's named children that are code (no comments).
-func forkCodeNodes(n *sitter.Node) []*sitter.Node {
+func forkCodeNodes(n *parser.Node) []*parser.Node {
 	if n == nil {
 		return nil
 	}
-	var out []*sitter.Node
+	var out []*parser.Node
 	for i := 0; i < int(n.NamedChildCount()); i++ {
 		if c := n.NamedChild(i); !c.IsExtra() && c.Type() != "comment" {
 			out = append(out, c)

@@ -7,8 +7,6 @@ import (
 	"path"
 	"strings"
 
-	sitter "github.com/smacker/go-tree-sitter"
-
 	"github.com/poollint/poollint/parser"
 )
 
@@ -329,7 +327,7 @@ var forkScopeBoundaries = map[string]bool{
 // disconnectBefore finds a disconnect in a statement that runs before n in
 // the same scope: an earlier statement of any enclosing statement list, up
 // to the enclosing method, class or module.
-func disconnectBefore(r *parser.RubyFile, n *sitter.Node) (parser.Span, bool) {
+func disconnectBefore(r *parser.RubyFile, n *parser.Node) (parser.Span, bool) {
 	path := forkNodePath(r.Root, n)
 	for i := len(path) - 1; i > 0; i-- {
 		parent := path[i-1]
@@ -357,8 +355,8 @@ func disconnectBefore(r *parser.RubyFile, n *sitter.Node) (parser.Span, bool) {
 
 // forkNodePath returns the nodes from root down to n (n last), descending
 // through the child whose byte range holds n; nil when n is not under root.
-func forkNodePath(root, n *sitter.Node) []*sitter.Node {
-	path := []*sitter.Node{root}
+func forkNodePath(root, n *parser.Node) []*parser.Node {
+	path := []*parser.Node{root}
 	cur := root
 	for !cur.Equal(n) {
 		next := forkChildHolding(cur, n)
@@ -371,11 +369,8 @@ func forkNodePath(root, n *sitter.Node) []*sitter.Node {
 	return path
 }
 
-func forkChildHolding(parent, n *sitter.Node) *sitter.Node {
-	c := sitter.NewTreeCursor(parent)
-	defer c.Close()
-	for ok := c.GoToFirstChild(); ok; ok = c.GoToNextSibling() {
-		ch := c.CurrentNode()
+func forkChildHolding(parent, n *parser.Node) *parser.Node {
+	for _, ch := range parser.Children(parent) {
 		if ch.StartByte() <= n.StartByte() && n.EndByte() <= ch.EndByte() {
 			return ch
 		}
@@ -384,22 +379,13 @@ func forkChildHolding(parent, n *sitter.Node) *sitter.Node {
 }
 
 // forkMethodDefs returns every method definition in the tree.
-func forkMethodDefs(root *sitter.Node) []*sitter.Node {
-	var out []*sitter.Node
-	c := sitter.NewTreeCursor(root)
-	defer c.Close()
-	for {
-		n := c.CurrentNode()
-		if n.Type() == "method" || n.Type() == "singleton_method" {
+func forkMethodDefs(root *parser.Node) []*parser.Node {
+	var out []*parser.Node
+	parser.Walk(root, func(n *parser.Node) bool {
+		if t := parser.NodeType(n); t == "method" || t == "singleton_method" {
 			out = append(out, n)
 		}
-		if c.GoToFirstChild() {
-			continue
-		}
-		for !c.GoToNextSibling() {
-			if !c.GoToParent() {
-				return out
-			}
-		}
-	}
+		return true
+	})
+	return out
 }

@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	sitter "github.com/smacker/go-tree-sitter"
-
 	"github.com/poollint/poollint/parser"
 )
 
@@ -71,7 +69,7 @@ func (a *App) loadGoodJob() {
 // readGoodJobSettings finds the config.good_job assignments of one file.
 func readGoodJobSettings(r *parser.RubyFile, env string) []*GoodJobSetting {
 	var out []*GoodJobSetting
-	add := func(name string, at, value *sitter.Node) {
+	add := func(name string, at, value *parser.Node) {
 		s := &GoodJobSetting{Name: name, Env: env, Span: r.Span(at), Conds: conditionsOf(r, at)}
 		switch name {
 		case "max_threads":

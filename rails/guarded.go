@@ -1,8 +1,6 @@
 package rails
 
 import (
-	sitter "github.com/smacker/go-tree-sitter"
-
 	"github.com/poollint/poollint/parser"
 )
 
@@ -56,7 +54,7 @@ func guardedCalls(r *parser.RubyFile, arg func(parser.Call) *Value, names ...str
 // conditionsOf turns the if/unless/ternary/modifier/case conditions
 // enclosing n into condition values, negated where n sits in an else
 // branch or under `unless`.
-func conditionsOf(r *parser.RubyFile, n *sitter.Node) []*Value {
+func conditionsOf(r *parser.RubyFile, n *parser.Node) []*Value {
 	var out []*Value
 	for _, c := range r.EnclosingConditions(n) {
 		if c.Cond == nil {
@@ -105,8 +103,8 @@ func caseMatch(r *parser.RubyFile, c parser.Condition) *Value {
 }
 
 // topStatements returns the statements of a parsed file or snippet.
-func topStatements(r *parser.RubyFile) []*sitter.Node {
-	var out []*sitter.Node
+func topStatements(r *parser.RubyFile) []*parser.Node {
+	var out []*parser.Node
 	for i := 0; i < int(r.Root.NamedChildCount()); i++ {
 		if c := r.Root.NamedChild(i); c.Type() != "comment" {
 			out = append(out, c)

@@ -4,8 +4,6 @@ import (
 	"strconv"
 	"strings"
 
-	sitter "github.com/smacker/go-tree-sitter"
-
 	"github.com/poollint/poollint/parser"
 )
 
@@ -40,7 +38,7 @@ type Variant struct {
 
 // conditionKeysOf describes the conditions conditionsOf returns for n, in
 // the same order.
-func conditionKeysOf(r *parser.RubyFile, n *sitter.Node) []condKey {
+func conditionKeysOf(r *parser.RubyFile, n *parser.Node) []condKey {
 	var out []condKey
 	for _, c := range r.EnclosingConditions(n) {
 		if c.Cond == nil {

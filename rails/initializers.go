@@ -3,8 +3,6 @@ package rails
 import (
 	"strings"
 
-	sitter "github.com/smacker/go-tree-sitter"
-
 	"github.com/poollint/poollint/parser"
 )
 
@@ -113,10 +111,10 @@ func readInitializers(r *parser.RubyFile) []*Initializer {
 type initReader struct {
 	r       *parser.RubyFile
 	locals  map[string][]parser.Assignment
-	servers []*sitter.Node // Sidekiq.configure_server blocks
+	servers []*parser.Node // Sidekiq.configure_server blocks
 }
 
-func (ir initReader) inServer(n *sitter.Node) bool {
+func (ir initReader) inServer(n *parser.Node) bool {
 	for _, b := range ir.servers {
 		if initWithin(n, b) {
 			return true
@@ -125,7 +123,7 @@ func (ir initReader) inServer(n *sitter.Node) bool {
 	return false
 }
 
-func initWithin(n, outer *sitter.Node) bool {
+func initWithin(n, outer *parser.Node) bool {
 	return n.StartByte() >= outer.StartByte() && n.EndByte() <= outer.EndByte()
 }
 
@@ -214,14 +212,14 @@ func (ir initReader) gluedInitializer(g glued) *Initializer {
 // glued is an expression that appends ?pool= to a URL that is not a
 // literal, and the pool it appends.
 type glued struct {
-	node     *sitter.Node
+	node     *parser.Node
 	pool     *Value
 	poolText string // the pool's source text
 }
 
 // glue reads n as a glued URL, following a local variable to the last
 // assignment before offset at.
-func (ir initReader) glue(n *sitter.Node, at uint32, depth int) glued {
+func (ir initReader) glue(n *parser.Node, at uint32, depth int) glued {
 	n = parser.Unwrap(n)
 	if n == nil || depth > maxValueDepth {
 		return glued{}
@@ -250,7 +248,7 @@ func (ir initReader) glue(n *sitter.Node, at uint32, depth int) glued {
 
 // glueBinary reads `url + "?pool=25"`, `url + "?pool=#{n}"` and
 // `url + "?pool=" + n.to_s`.
-func (ir initReader) glueBinary(n *sitter.Node) glued {
+func (ir initReader) glueBinary(n *parser.Node) glued {
 	op := n.ChildByFieldName("operator")
 	if op == nil || op.Type() != "+" {
 		return glued{}
@@ -276,7 +274,7 @@ func (ir initReader) glueBinary(n *sitter.Node) glued {
 
 // glueSuffix reads the right operand s of an append as `"?pool=..."`;
 // node is what the glued expression is.
-func (ir initReader) glueSuffix(node, s *sitter.Node) glued {
+func (ir initReader) glueSuffix(node, s *parser.Node) glued {
 	s = parser.Unwrap(s)
 	if s == nil || s.Type() != "string" {
 		return glued{}
@@ -293,7 +291,7 @@ func (ir initReader) glueSuffix(node, s *sitter.Node) glued {
 // glues, while "postgres://host/db?pool=5" is a literal URL. pool is what
 // follows "?pool=" and text its source; pool is nil when that is left to
 // a later operand.
-func (ir initReader) poolInString(s *sitter.Node, needDynamic bool) (pool *Value, text string, ok bool) {
+func (ir initReader) poolInString(s *parser.Node, needDynamic bool) (pool *Value, text string, ok bool) {
 	r := ir.r
 	dynamic := false
 	kids := initKids(s)
@@ -333,8 +331,8 @@ func (ir initReader) poolInString(s *sitter.Node, needDynamic bool) (pool *Value
 }
 
 // initKids returns n's named children without comments.
-func initKids(n *sitter.Node) []*sitter.Node {
-	var out []*sitter.Node
+func initKids(n *parser.Node) []*parser.Node {
+	var out []*parser.Node
 	for i := 0; i < int(n.NamedChildCount()); i++ {
 		if c := n.NamedChild(i); c != nil && !c.IsExtra() {
 			out = append(out, c)
@@ -344,7 +342,7 @@ func initKids(n *sitter.Node) []*sitter.Node {
 }
 
 // isEnvRead reports whether n reads ENV[name] or ENV.fetch(name...).
-func isEnvRead(r *parser.RubyFile, n *sitter.Node, name string) bool {
+func isEnvRead(r *parser.RubyFile, n *parser.Node, name string) bool {
 	v := ValueFromRuby(r, n)
 	return v.Op == OpEnv && v.Str == name
 }
@@ -355,7 +353,7 @@ func isEnvRead(r *parser.RubyFile, n *sitter.Node, name string) bool {
 // per-process override Sidekiq's own docs show, not this pattern.
 func (ir initReader) handBuiltPools() []*Initializer {
 	r := ir.r
-	var disconnect *sitter.Node
+	var disconnect *parser.Node
 	for _, c := range r.Calls(r.Root, "disconnect!", "clear_all_connections!", "remove_connection") {
 		recv := r.CompactText(c.Receiver)
 		if strings.HasPrefix(recv, "ActiveRecord::Base") || strings.Contains(recv, "connection") {
@@ -407,8 +405,8 @@ func (ir initReader) handBuiltPools() []*Initializer {
 func (ir initReader) preparedStatementsCasts() []*Initializer {
 	r := ir.r
 	var out []*Initializer
-	walkInitNodes(r.Root, func(n *sitter.Node) bool {
-		var body *sitter.Node
+	walkInitNodes(r.Root, func(n *parser.Node) bool {
+		var body *parser.Node
 		switch n.Type() {
 		case "class":
 			if strings.HasSuffix(r.CompactText(n.ChildByFieldName("name")), "PostgreSQLAdapter") {
@@ -430,9 +428,9 @@ func (ir initReader) preparedStatementsCasts() []*Initializer {
 
 // castsFalse reports whether the code under n names prepared_statements
 // and the string "false".
-func castsFalse(r *parser.RubyFile, n *sitter.Node) bool {
+func castsFalse(r *parser.RubyFile, n *parser.Node) bool {
 	names, falseString := false, false
-	walkInitNodes(n, func(c *sitter.Node) bool {
+	walkInitNodes(n, func(c *parser.Node) bool {
 		switch c.Type() {
 		case "simple_symbol", "hash_key_symbol", "string":
 			v, ok := r.StringValue(c)
@@ -446,24 +444,8 @@ func castsFalse(r *parser.RubyFile, n *sitter.Node) bool {
 
 // walkInitNodes visits n and its descendants in source order, skipping
 // comments; visit returns whether to descend.
-func walkInitNodes(n *sitter.Node, visit func(*sitter.Node) bool) {
-	if n == nil {
-		return
-	}
-	c := sitter.NewTreeCursor(n)
-	defer c.Close()
-	for {
-		cur := c.CurrentNode()
-		noise := cur.IsExtra() && !cur.HasError()
-		if !noise && visit(cur) && c.GoToFirstChild() {
-			continue
-		}
-		for !c.GoToNextSibling() {
-			if !c.GoToParent() {
-				return
-			}
-		}
-	}
+func walkInitNodes(n *parser.Node, visit func(*parser.Node) bool) {
+	parser.Walk(n, visit)
 }
 
 // ActiveRecordLoadedBefore reports whether Active Record is certainly

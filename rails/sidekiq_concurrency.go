@@ -4,8 +4,6 @@ import (
 	"sort"
 	"strings"
 
-	sitter "github.com/smacker/go-tree-sitter"
-
 	"github.com/poollint/poollint/parser"
 )
 
@@ -37,8 +35,8 @@ func (sr *SidekiqRuby) addConcurrencySets(sets []*SidekiqConcurrencySet) {
 // blocks that still reach the server's options: `Sidekiq.options[:concurrency]
 // = n` (Sidekiq <= 6), `Sidekiq[:concurrency] = n` (6.5) and
 // `Sidekiq.default_configuration.concurrency = n` (7+).
-func globalConcurrencySets(r *parser.RubyFile, servers []*sitter.Node) []*SidekiqConcurrencySet {
-	inServer := func(n *sitter.Node) bool {
+func globalConcurrencySets(r *parser.RubyFile, servers []*parser.Node) []*SidekiqConcurrencySet {
+	inServer := func(n *parser.Node) bool {
 		for _, b := range servers {
 			if n.StartByte() >= b.StartByte() && n.EndByte() <= b.EndByte() {
 				return true

@@ -3,15 +3,13 @@ package rails
 import (
 	"strings"
 
-	sitter "github.com/smacker/go-tree-sitter"
-
 	"github.com/poollint/poollint/parser"
 )
 
 // readSidekiqRuby reads the Sidekiq.configure_server blocks of one Ruby
 // file into sr (several initializers may contribute).
 func readSidekiqRuby(sr *SidekiqRuby, r *parser.RubyFile) {
-	var servers []*sitter.Node
+	var servers []*parser.Node
 	for _, c := range r.Calls(r.Root, "configure_server") {
 		if c.Receiver == nil || r.Text(c.Receiver) != "Sidekiq" || c.Block == nil {
 			continue
@@ -31,7 +29,7 @@ func readSidekiqRuby(sr *SidekiqRuby, r *parser.RubyFile) {
 }
 
 func readConfigureServer(sr *SidekiqRuby, r *parser.RubyFile, server parser.Call) {
-	var capsuleBlocks []*sitter.Node
+	var capsuleBlocks []*parser.Node
 	for _, cap := range r.Calls(server.Block, "capsule") {
 		capsule := SidekiqCapsule{Span: r.Span(cap.Node)}
 		if len(cap.Args) > 0 {
@@ -45,7 +43,7 @@ func readConfigureServer(sr *SidekiqRuby, r *parser.RubyFile, server parser.Call
 		}
 		sr.Capsules = append(sr.Capsules, capsule)
 	}
-	inCapsule := func(n *sitter.Node) bool {
+	inCapsule := func(n *parser.Node) bool {
 		for _, b := range capsuleBlocks {
 			if n.StartByte() >= b.StartByte() && n.EndByte() <= b.EndByte() {
 				return true
@@ -94,7 +92,7 @@ func readConfigureServer(sr *SidekiqRuby, r *parser.RubyFile, server parser.Call
 
 // mergedPool reads the pool of `config.merge(pool: n)`,
 // `config.merge("pool" => n)` and merge!, or nil.
-func mergedPool(r *parser.RubyFile, arg *sitter.Node) *Value {
+func mergedPool(r *parser.RubyFile, arg *parser.Node) *Value {
 	arg = parser.Unwrap(arg)
 	if arg.Type() != "call" {
 		return nil
@@ -104,7 +102,7 @@ func mergedPool(r *parser.RubyFile, arg *sitter.Node) *Value {
 		return nil
 	}
 	for _, a := range calls[0].Args {
-		pairs := []*sitter.Node{a}
+		pairs := []*parser.Node{a}
 		if a.Type() == "hash" {
 			pairs = nil
 			for i := 0; i < int(a.NamedChildCount()); i++ {

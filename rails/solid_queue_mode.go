@@ -1,8 +1,6 @@
 package rails
 
 import (
-	sitter "github.com/smacker/go-tree-sitter"
-
 	"github.com/poollint/poollint/parser"
 )
 
@@ -107,7 +105,7 @@ func (a *App) solidQueuePumaAsyncExists() bool {
 // string literal, or an expression poollint can evaluate
 // (`ENV.fetch("SOLID_QUEUE_MODE", "async")`); `.to_sym` makes both
 // spellings one.
-func modeArg(r *parser.RubyFile, n *sitter.Node, env Env) (string, bool) {
+func modeArg(r *parser.RubyFile, n *parser.Node, env Env) (string, bool) {
 	if s, ok := r.StringValue(n); ok {
 		return s, true
 	}

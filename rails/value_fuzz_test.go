@@ -7,7 +7,6 @@ import (
 	"slices"
 	"testing"
 
-	sitter "github.com/smacker/go-tree-sitter"
 	"gopkg.in/yaml.v3"
 
 	"github.com/poollint/poollint/parser"
@@ -113,7 +112,7 @@ func FuzzValueFromRuby(f *testing.F) {
 				checkValue(t, ValueFromRuby(r, a.Value), len(src))
 			}
 		}
-		var nilNode *sitter.Node
+		var nilNode *parser.Node
 		checkValue(t, ValueFromRuby(r, nilNode), len(src))
 	})
 }

@@ -3,7 +3,7 @@ package rails
 import (
 	"strings"
 
-	sitter "github.com/smacker/go-tree-sitter"
+	"github.com/poollint/poollint/parser"
 )
 
 // This file reads the predicates Ruby config files test before a DSL call
@@ -14,7 +14,7 @@ import (
 
 // buildPredicate returns the Value of the call n (receiver recv, method,
 // no arguments) when it is one of the predicates read here.
-func (b rubyValues) buildPredicate(n, recv *sitter.Node, method string, depth int) (*Value, bool) {
+func (b rubyValues) buildPredicate(n, recv *parser.Node, method string, depth int) (*Value, bool) {
 	recvText := strings.TrimPrefix(b.r.CompactText(recv), "::")
 	zero := func() *Value { return &Value{Op: OpInt, Text: "0"} }
 	switch {
@@ -47,7 +47,7 @@ func (b rubyValues) buildPredicate(n, recv *sitter.Node, method string, depth in
 
 // railsEnv is Rails.env: RAILS_ENV, else RACK_ENV, else "development"
 // (Rails.env reads both, blank counting as unset).
-func (b rubyValues) railsEnv(n *sitter.Node) *Value {
+func (b rubyValues) railsEnv(n *parser.Node) *Value {
 	read := func(name string) *Value {
 		return b.node(OpPresence, n, &Value{Op: OpEnv, Str: name, Style: EnvIndex, Span: b.r.Span(n), Text: name})
 	}

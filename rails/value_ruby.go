@@ -4,8 +4,6 @@ import (
 	"strconv"
 	"strings"
 
-	sitter "github.com/smacker/go-tree-sitter"
-
 	"github.com/poollint/poollint/parser"
 )
 
@@ -25,18 +23,18 @@ type rubyValues struct {
 // locals an earlier ERB tag assigned, Rails.env, condition methods.
 type valueExtension interface {
 	// build returns the Value of n, or ok false to use the default reading.
-	build(b rubyValues, n *sitter.Node, depth int) (v *Value, ok bool)
+	build(b rubyValues, n *parser.Node, depth int) (v *Value, ok bool)
 	// local returns the value of a local the file does not assign.
 	local(name string) (v *Value, ok bool)
 }
 
 // ValueFromRuby builds the Value of the Ruby expression n of file r.
-func ValueFromRuby(r *parser.RubyFile, n *sitter.Node) *Value {
+func ValueFromRuby(r *parser.RubyFile, n *parser.Node) *Value {
 	b := rubyValues{r: r, assigns: r.Assignments()}
 	return b.build(n, 0)
 }
 
-func (b rubyValues) unknown(n *sitter.Node, why string) *Value {
+func (b rubyValues) unknown(n *parser.Node, why string) *Value {
 	text := b.r.Text(n)
 	if why == "" {
 		why = "cannot evaluate `" + oneLine(text) + "` statically"
@@ -44,11 +42,11 @@ func (b rubyValues) unknown(n *sitter.Node, why string) *Value {
 	return Unknown(why, b.r.Span(n), text)
 }
 
-func (b rubyValues) node(op Op, n *sitter.Node, args ...*Value) *Value {
+func (b rubyValues) node(op Op, n *parser.Node, args ...*Value) *Value {
 	return &Value{Op: op, Args: args, Span: b.r.Span(n), Text: b.r.Text(n)}
 }
 
-func (b rubyValues) build(n *sitter.Node, depth int) *Value {
+func (b rubyValues) build(n *parser.Node, depth int) *Value {
 	if n == nil {
 		return &Value{Op: OpNil}
 	}
@@ -117,11 +115,11 @@ func (b rubyValues) build(n *sitter.Node, depth int) *Value {
 
 // buildString reads a string literal, or a string that is one
 // interpolation ("#{num_workers}"), which Puma then Integer()s.
-func (b rubyValues) buildString(n *sitter.Node, depth int) *Value {
+func (b rubyValues) buildString(n *parser.Node, depth int) *Value {
 	if s, ok := b.r.StringValue(n); ok {
 		return &Value{Op: OpStr, Str: s, Span: b.r.Span(n), Text: b.r.Text(n)}
 	}
-	var interp *sitter.Node
+	var interp *parser.Node
 	for i := 0; i < int(n.NamedChildCount()); i++ {
 		c := n.NamedChild(i)
 		switch c.Type() {
@@ -143,7 +141,7 @@ func (b rubyValues) buildString(n *sitter.Node, depth int) *Value {
 }
 
 // buildLocal resolves a local variable assigned exactly once in the file.
-func (b rubyValues) buildLocal(n *sitter.Node, depth int) *Value {
+func (b rubyValues) buildLocal(n *parser.Node, depth int) *Value {
 	name := b.r.Text(n)
 	as := b.assigns[name]
 	switch {
@@ -162,7 +160,7 @@ func (b rubyValues) buildLocal(n *sitter.Node, depth int) *Value {
 }
 
 // buildIndex reads ENV["X"].
-func (b rubyValues) buildIndex(n *sitter.Node) *Value {
+func (b rubyValues) buildIndex(n *parser.Node) *Value {
 	obj := n.ChildByFieldName("object")
 	if obj == nil {
 		return b.unknown(n, "")
@@ -188,7 +186,7 @@ func (b rubyValues) buildIndex(n *sitter.Node) *Value {
 	return &Value{Op: OpEnv, Str: name, Style: EnvIndex, Span: b.r.Span(n), Text: b.r.Text(n)}
 }
 
-func (b rubyValues) buildCall(n *sitter.Node, depth int) *Value {
+func (b rubyValues) buildCall(n *parser.Node, depth int) *Value {
 	recv := n.ChildByFieldName("receiver")
 	method := ""
 	if m := n.ChildByFieldName("method"); m != nil {
@@ -233,7 +231,7 @@ func (b rubyValues) buildCall(n *sitter.Node, depth int) *Value {
 }
 
 // buildFetch reads ENV.fetch("X"), ENV.fetch("X", d) and ENV.fetch("X") { d }.
-func (b rubyValues) buildFetch(n *sitter.Node, args []*sitter.Node, depth int) *Value {
+func (b rubyValues) buildFetch(n *parser.Node, args []*parser.Node, depth int) *Value {
 	if len(args) == 0 {
 		return b.unknown(n, "")
 	}
@@ -256,7 +254,7 @@ func (b rubyValues) buildFetch(n *sitter.Node, args []*sitter.Node, depth int) *
 	return v
 }
 
-func (b rubyValues) buildBinary(n *sitter.Node, depth int) *Value {
+func (b rubyValues) buildBinary(n *parser.Node, depth int) *Value {
 	op := n.ChildByFieldName("operator")
 	left, right := n.ChildByFieldName("left"), n.ChildByFieldName("right")
 	if op == nil || left == nil || right == nil {
@@ -298,7 +296,7 @@ func (b rubyValues) buildBinary(n *sitter.Node, depth int) *Value {
 
 // buildIf reads a ternary or if/else. `Sidekiq.server?` as the condition
 // becomes a per-process choice: true only in Sidekiq processes.
-func (b rubyValues) buildIf(n, cond, then, els *sitter.Node, depth int) *Value {
+func (b rubyValues) buildIf(n, cond, then, els *parser.Node, depth int) *Value {
 	if cond == nil {
 		return b.unknown(n, "")
 	}
@@ -316,12 +314,12 @@ func (b rubyValues) buildIf(n, cond, then, els *sitter.Node, depth int) *Value {
 }
 
 // callArgs returns the argument nodes of a call, skipping punctuation.
-func callArgs(n *sitter.Node) []*sitter.Node {
+func callArgs(n *parser.Node) []*parser.Node {
 	list := n.ChildByFieldName("arguments")
 	if list == nil {
 		return nil
 	}
-	var out []*sitter.Node
+	var out []*parser.Node
 	for i := 0; i < int(list.NamedChildCount()); i++ {
 		c := list.NamedChild(i)
 		if c.Type() == "comment" || c.Type() == "block_argument" {
@@ -334,8 +332,8 @@ func callArgs(n *sitter.Node) []*sitter.Node {
 
 // argNodes returns the named children of n other than skip (the index
 // arguments of an element_reference).
-func argNodes(n, skip *sitter.Node) []*sitter.Node {
-	var out []*sitter.Node
+func argNodes(n, skip *parser.Node) []*parser.Node {
+	var out []*parser.Node
 	for i := 0; i < int(n.NamedChildCount()); i++ {
 		c := n.NamedChild(i)
 		if c.Equal(skip) || c.Type() == "comment" {
@@ -346,7 +344,7 @@ func argNodes(n, skip *sitter.Node) []*sitter.Node {
 	return out
 }
 
-func lastNamedChild(n *sitter.Node) *sitter.Node {
+func lastNamedChild(n *parser.Node) *parser.Node {
 	for i := int(n.NamedChildCount()) - 1; i >= 0; i-- {
 		if c := n.NamedChild(i); c.Type() != "comment" {
 			return c
