@@ -100,6 +100,8 @@ type File struct {
 	Abs   string // absolute path on disk
 	Src   []byte
 	Lines *LineIndex
+
+	snippets map[snippetKey]snippetParse // RubySnippet's memo (snippet_memo.go)
 }
 
 // NewFile wraps src read from abs as the app-relative path rel.

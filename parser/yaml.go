@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -44,6 +45,12 @@ type YAMLDoc struct {
 	// parsed from a rendering of the template (yaml_rendered.go); masked,
 	// lines and Tags are then the rendering's.
 	rendered *renderMap
+
+	// entries memoizes Entries per mapping: the model looks up each key of
+	// a config mapping in turn, and every lookup would otherwise rebuild
+	// the mapping's entries, merges included. A document is read by one
+	// goroutine (the one linting its app), so the memo needs no lock.
+	entries map[*yaml.Node][]YAMLEntry
 }
 
 // YAMLEntry is one key of a mapping after merge keys are resolved.
@@ -350,8 +357,23 @@ func (d *YAMLDoc) Lookup(m *yaml.Node, key string) (value, keyNode *yaml.Node) {
 //
 // Merged mappings are themselves resolved first, so chained anchors work.
 // Keys compare by their scalar text; complex (non-scalar) keys are skipped.
+//
+// The slice is shared by every caller asking for the same mapping: read
+// it, never write to it.
 func (d *YAMLDoc) Entries(m *yaml.Node) []YAMLEntry {
-	return mappingEntries(Resolve(m), 0)
+	m = Resolve(m)
+	if d == nil || m == nil || m.Kind != yaml.MappingNode {
+		return mappingEntries(m, 0)
+	}
+	if es, ok := d.entries[m]; ok {
+		return es
+	}
+	es := slices.Clip(mappingEntries(m, 0)) // an append by a caller copies
+	if d.entries == nil {
+		d.entries = map[*yaml.Node][]YAMLEntry{}
+	}
+	d.entries[m] = es
+	return es
 }
 
 // yamlEntrySet is an insertion-ordered map: Ruby's Hash semantics.
@@ -865,7 +887,7 @@ func (d *YAMLDoc) firstCodeTag() (tag ERBTag, why string, ok bool) {
 		if !ok {
 			tag, why, ok = t, "runs Ruby that the values below may depend on", true
 		}
-		if r, err := ParseRubySnippet(d.File, t.Code, t.CodeStart); err != nil || r.HasErrors {
+		if r, err := RubySnippet(d.File, t.Code, t.CodeStart); err != nil || r.HasErrors {
 			return t, "can add, drop or repeat lines", true
 		}
 	}

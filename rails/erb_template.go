@@ -262,7 +262,7 @@ func literalList(s string) ([]string, bool) {
 // assignOrOpaque reads a complete code tag: each `name = expr` statement
 // is an assignment, anything else is Ruby poollint does not run.
 func assignOrOpaque(f *parser.File, t parser.ERBTag) []*erbNode {
-	r, err := parser.ParseRubySnippet(f, t.Code, t.CodeStart)
+	r, err := parser.RubySnippet(f, t.Code, t.CodeStart)
 	if err != nil || r.HasErrors {
 		return []*erbNode{{kind: erbOpaque, s: t.Start, e: t.End, tag: t, why: "Ruby poollint cannot read"}}
 	}

@@ -44,7 +44,7 @@ func (s *erbScope) value(r *parser.RubyFile, n *parser.Node) *Value {
 // snippetValue builds the Value of a snippet of code written at codeStart
 // of f: its last statement; ok false when it is not valid Ruby.
 func (s *erbScope) snippetValue(f *parser.File, code string, codeStart int) (*Value, bool) {
-	r, err := parser.ParseRubySnippet(f, code, codeStart)
+	r, err := parser.RubySnippet(f, code, codeStart)
 	if err != nil || r.HasErrors {
 		return nil, false
 	}

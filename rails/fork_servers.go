@@ -97,7 +97,7 @@ func (a *App) pumaPreload(p *Process, f PumaFork, outside ForkSetting) ForkSetti
 			truth, ok := Truthy(g.Value, f.Env)
 			return ForkSetting{Known: ok, Bool: truth, Source: "preload_app! in " + f.Config.File.Path, Span: g.Span}
 		}
-		if g := lastApplying(guardedCalls(f.Config.Ruby, nil, "prune_bundler"), f.Env); g != nil {
+		if g := lastApplying(f.Config.PruneBundler, f.Env); g != nil {
 			return ForkSetting{Known: true, Source: "prune_bundler in " + f.Config.File.Path + ", which turns off Puma's default preload", Span: g.Span}
 		}
 	}
@@ -137,10 +137,8 @@ func (a *App) UnicornForkOf(p *Process) UnicornFork {
 		f.Preload = ForkSetting{Known: true, Source: "Unicorn's default (no preload)"}
 		return f
 	}
-	for _, c := range f.Config.Ruby.TopLevelCalls("configure") {
-		if c.Receiver != nil {
-			f.Partial = "the config delegates to " + f.Config.Ruby.Text(c.Node)
-		}
+	if f.Config.Delegated != "" {
+		f.Partial = "the config delegates to " + f.Config.Delegated
 	}
 	g := lastApplying(f.Config.PreloadApp, env)
 	if g == nil {

@@ -1,6 +1,8 @@
 package rails
 
 import (
+	"slices"
+
 	"github.com/poollint/poollint/parser"
 )
 
@@ -37,12 +39,16 @@ func lastApplying(gs []*Guarded, env Env) *Guarded {
 	return worstByValue(Variants(gs, env), env).Call
 }
 
-// guardedCalls reads every top-level call of the given names, with value
-// built by arg (nil arg: no value).
-func guardedCalls(r *parser.RubyFile, arg func(parser.Call) *Value, names ...string) []*Guarded {
-	var out []*Guarded
-	for _, c := range r.TopLevelCalls(names...) {
-		g := &Guarded{Call: c, Span: r.Span(c.Node), Conds: conditionsOf(r, c.Node), keys: conditionKeysOf(r, c.Node)}
+// guardedOf reads calls (top-level calls of r, see callsNamed), with
+// value built by arg (nil arg: no value).
+func guardedOf(r *parser.RubyFile, calls []parser.Call, arg func(parser.Call) *Value) []*Guarded {
+	if len(calls) == 0 {
+		return nil
+	}
+	out := make([]*Guarded, 0, len(calls))
+	for _, c := range calls {
+		conds, keys := guardsOf(r, c.Node, true)
+		g := &Guarded{Call: c, Span: r.Span(c.Node), Conds: conds, keys: keys}
 		if arg != nil {
 			g.Value = arg(c)
 		}
@@ -51,14 +57,37 @@ func guardedCalls(r *parser.RubyFile, arg func(parser.Call) *Value, names ...str
 	return out
 }
 
+// callsNamed keeps the calls of the given method names, in order: what
+// r.TopLevelCalls(names...) returns, read from one walk of all of them.
+func callsNamed(calls []parser.Call, names ...string) []parser.Call {
+	var out []parser.Call
+	for _, c := range calls {
+		if slices.Contains(names, c.Method) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // conditionsOf turns the if/unless/ternary/modifier/case conditions
 // enclosing n into condition values, negated where n sits in an else
 // branch or under `unless`.
 func conditionsOf(r *parser.RubyFile, n *parser.Node) []*Value {
+	conds, _ := guardsOf(r, n, false)
+	return conds
+}
+
+// guardsOf is conditionsOf and, when withKeys, what each condition tests
+// (conditionKey), from one look at the enclosing conditions.
+func guardsOf(r *parser.RubyFile, n *parser.Node, withKeys bool) ([]*Value, []condKey) {
 	var out []*Value
+	var keys []condKey
 	for _, c := range r.EnclosingConditions(n) {
 		if c.Cond == nil {
 			continue
+		}
+		if withKeys {
+			keys = append(keys, conditionKey(r, c))
 		}
 		if caseBranch(c) {
 			// The subject is matched against the when patterns; the else
@@ -76,7 +105,7 @@ func conditionsOf(r *parser.RubyFile, n *parser.Node) []*Value {
 		}
 		out = append(out, v)
 	}
-	return out
+	return out, keys
 }
 
 // caseBranch reports whether c is a `when`/`in` branch or a case's else.

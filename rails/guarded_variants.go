@@ -36,29 +36,22 @@ type Variant struct {
 	When string
 }
 
-// conditionKeysOf describes the conditions conditionsOf returns for n, in
-// the same order.
-func conditionKeysOf(r *parser.RubyFile, n *parser.Node) []condKey {
-	var out []condKey
-	for _, c := range r.EnclosingConditions(n) {
-		if c.Cond == nil {
-			continue
+// conditionKey describes one enclosing condition (guardsOf gives one key
+// per condition value, in the same order).
+func conditionKey(r *parser.RubyFile, c parser.Condition) condKey {
+	k := condKey{id: r.File.Path + ":" + strconv.Itoa(int(c.Node.StartByte())) + "-" + strconv.Itoa(int(c.Node.EndByte()))}
+	if caseBranch(c) {
+		var pats []string
+		for _, p := range c.Patterns {
+			pats = append(pats, oneLine(r.Text(p)))
 		}
-		k := condKey{id: r.File.Path + ":" + strconv.Itoa(int(c.Node.StartByte())) + "-" + strconv.Itoa(int(c.Node.EndByte()))}
-		if caseBranch(c) {
-			var pats []string
-			for _, p := range c.Patterns {
-				pats = append(pats, oneLine(r.Text(p)))
-			}
-			k.text = "`" + oneLine(r.Text(c.Cond)) + "` matches `" + strings.Join(pats, ", ") + "`"
-			k.negated = c.InElse
-		} else {
-			k.text = "`" + oneLine(r.Text(c.Cond)) + "`"
-			k.negated = c.Negated != c.InElse
-		}
-		out = append(out, k)
+		k.text = "`" + oneLine(r.Text(c.Cond)) + "` matches `" + strings.Join(pats, ", ") + "`"
+		k.negated = c.InElse
+	} else {
+		k.text = "`" + oneLine(r.Text(c.Cond)) + "`"
+		k.negated = c.Negated != c.InElse
 	}
-	return out
+	return k
 }
 
 // Variants returns every call of gs that can win in env (the DSL keeps the

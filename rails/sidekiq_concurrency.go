@@ -18,7 +18,8 @@ type SidekiqConcurrencySet struct {
 }
 
 func newConcurrencySet(r *parser.RubyFile, a parser.Assignment, index bool) *SidekiqConcurrencySet {
-	g := &Guarded{Value: ValueFromRuby(r, a.Value), Span: r.Span(a.Node), Conds: conditionsOf(r, a.Node), keys: conditionKeysOf(r, a.Node)}
+	conds, keys := guardsOf(r, a.Node, true)
+	g := &Guarded{Value: ValueFromRuby(r, a.Value), Span: r.Span(a.Node), Conds: conds, keys: keys}
 	return &SidekiqConcurrencySet{Guarded: g, Index: index, Text: oneLine(r.Text(a.Node))}
 }
 

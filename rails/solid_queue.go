@@ -277,7 +277,7 @@ func (a *App) SolidQueueInPuma(p *Process) bool {
 		return false
 	}
 	env := a.EnvOf(p)
-	for _, g := range guardedCalls(pc.Ruby, nil, "plugin") {
+	for _, g := range pc.Plugins {
 		if len(g.Call.Args) == 0 {
 			continue
 		}

@@ -62,7 +62,7 @@ func (a *App) solidQueuePumaMode(p *Process) SolidQueueMode {
 	}
 	env := a.EnvOf(p)
 	mode := fork
-	for _, g := range guardedCalls(pc.Ruby, nil, "solid_queue_mode") {
+	for _, g := range pc.SolidQueueModes {
 		applies, known := true, true
 		for _, c := range g.Conds {
 			truth, ok := Truthy(c, env)

@@ -10,15 +10,25 @@ type UnicornConfig struct {
 	WorkerProcesses []*Guarded // `worker_processes n`
 	PreloadApp      []*Guarded // `preload_app true`
 	Hooks           []*Hook    // before_fork, after_fork, after_worker_ready
+	// Delegated is the last `X.configure ...` call with a receiver: the
+	// config comes partly from elsewhere. "" when there is none.
+	Delegated string
 }
 
+// readUnicorn reads a Unicorn config file, walking its top-level calls once.
 func readUnicorn(f *parser.File, r *parser.RubyFile) *UnicornConfig {
 	uc := &UnicornConfig{File: f, Ruby: r}
-	uc.WorkerProcesses = guardedCalls(r, firstArg(r), "worker_processes")
-	uc.PreloadApp = guardedCalls(r, firstArg(r), "preload_app")
-	for _, g := range guardedCalls(r, nil, "before_fork", "after_fork", "after_worker_ready") {
+	calls := r.TopLevelCalls()
+	uc.WorkerProcesses = guardedOf(r, callsNamed(calls, "worker_processes"), firstArg(r))
+	uc.PreloadApp = guardedOf(r, callsNamed(calls, "preload_app"), firstArg(r))
+	for _, g := range guardedOf(r, callsNamed(calls, "before_fork", "after_fork", "after_worker_ready"), nil) {
 		if g.Call.Block != nil {
 			uc.Hooks = append(uc.Hooks, &Hook{Name: g.Call.Method, Call: g.Call, Span: g.Span, Ruby: r})
+		}
+	}
+	for _, c := range callsNamed(calls, "configure") {
+		if c.Receiver != nil {
+			uc.Delegated = r.Text(c.Node)
 		}
 	}
 	return uc

@@ -81,7 +81,7 @@ func ValueFromYAML(doc *parser.YAMLDoc, n *yaml.Node) *Value {
 		if code == "" {
 			return &Value{Op: OpNil, Span: span, Text: text}
 		}
-		r, err := parser.ParseRubySnippet(doc.File, tag.Code, tag.CodeStart)
+		r, err := parser.RubySnippet(doc.File, tag.Code, tag.CodeStart)
 		if err != nil || r.HasErrors {
 			return Unknown("the ERB in this value is not valid Ruby", span, text)
 		}
