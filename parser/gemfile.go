@@ -1,9 +1,5 @@
 package parser
 
-import (
-	sitter "github.com/smacker/go-tree-sitter"
-)
-
 // Gemfile is what a Gemfile says about how each gem is used: Gemfile.lock
 // only says a gem is installed, not that the app runs it. A server gem
 // locked with `require: false` for a mounted admin UI, or only in the
@@ -74,7 +70,7 @@ func (g *Gemfile) Declarations(gem string) []GemDecl {
 }
 
 // readOption reads one keyword argument (or a trailing hash of them).
-func (d *GemDecl) readOption(r *RubyFile, a *sitter.Node) {
+func (d *GemDecl) readOption(r *RubyFile, a *Node) {
 	a = Unwrap(a)
 	if NodeType(a) == "hash" {
 		for _, p := range namedChildren(a) {
@@ -104,7 +100,7 @@ func (d *GemDecl) readOption(r *RubyFile, a *sitter.Node) {
 
 // readEnclosingBlocks adds the groups and platforms of the `group :a, :b
 // do` / `platforms :jruby do` blocks around n.
-func (d *GemDecl) readEnclosingBlocks(r *RubyFile, n *sitter.Node) {
+func (d *GemDecl) readEnclosingBlocks(r *RubyFile, n *Node) {
 	for p := n.Parent(); p != nil; p = p.Parent() {
 		if NodeType(p) != "do_block" && NodeType(p) != "block" {
 			continue
@@ -130,7 +126,7 @@ func (d *GemDecl) readEnclosingBlocks(r *RubyFile, n *sitter.Node) {
 }
 
 // symbolList reads `:a`, `"a"`, `[:a, :b]` or `%i[a b]` as names.
-func symbolList(r *RubyFile, n *sitter.Node) []string {
+func symbolList(r *RubyFile, n *Node) []string {
 	n = Unwrap(n)
 	if n == nil {
 		return nil

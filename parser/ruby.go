@@ -1,7 +1,6 @@
 package parser
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -9,7 +8,6 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	sitter "github.com/smacker/go-tree-sitter"
 	"github.com/smacker/go-tree-sitter/ruby"
 )
 
@@ -37,53 +35,15 @@ func (e *TooDeepError) Error() string {
 		MaxRubyNesting, e.At.Start.Line)
 }
 
-// rubyLanguage is the grammar, created once. A TSLanguage is immutable, so
-// sharing it between goroutines is safe (unlike a parser or a tree).
+// rubyLanguage is the grammar, for its tables of names (ruby_tree.go).
 var rubyLanguage = sync.OnceValue(ruby.GetLanguage)
 
-// parsers are TSParsers for reuse. A parser carries state only during a
-// parse and is not safe to share, so each parse takes one to itself; an
-// app parses dozens of snippets and files, and making and freeing a
-// parser (with its finalizer) for each cost more than some parses.
-var parsers = sync.Pool{New: func() any {
-	p := sitter.NewParser()
-	p.SetLanguage(rubyLanguage())
-	return p
-}}
-
-// getParser returns a parser for one parse. A parse under a context that
-// can be cancelled gets a parser of its own: go-tree-sitter may raise the
-// parser's cancellation flag after the parse is over, which would cut
-// short the next parse of a reused parser.
-func getParser(ctx context.Context) *sitter.Parser {
-	if ctx.Done() != nil {
-		p := sitter.NewParser()
-		p.SetLanguage(rubyLanguage())
-		return p
-	}
-	return parsers.Get().(*sitter.Parser)
-}
-
-// putParser hands back a parser whose parse completed.
-func putParser(ctx context.Context, p *sitter.Parser) {
-	if ctx.Done() == nil {
-		parsers.Put(p)
-	}
-}
-
 // RubyFile is a Ruby source (a whole file, or an ERB snippet of one) with its
-// tree-sitter tree.
-//
-// A RubyFile is not safe for concurrent use: go-tree-sitter caches node
-// wrappers in a map on the tree every time a node is visited, so even
-// read-only walks from two goroutines race. Parse once per goroutine instead.
+// syntax tree (ruby_tree.go). Its tree is immutable; the memos below are
+// filled once, under a sync.Once where they are.
 type RubyFile struct {
 	File *File // the file the code comes from (for snippets, the enclosing file)
-	// Tree is kept so the C tree outlives every node handed out: a node
-	// holds a pointer to its tree, but callers holding only the RubyFile
-	// must not see the tree freed under them.
-	Tree *sitter.Tree
-	Root *sitter.Node
+	Root *Node
 	// HasErrors says the code is not valid Ruby: the tree has ERROR or
 	// MISSING nodes, or a keyword read as a name (see firstError).
 	HasErrors  bool
@@ -94,9 +54,6 @@ type RubyFile struct {
 
 	assignsOnce sync.Once
 	assigns     map[string][]Assignment // Assignments, walked once
-
-	flat  []flatNode             // the first walk, in source order (ruby_walk.go)
-	index map[*sitter.Node]int32 // flat's nodes, made when first needed
 }
 
 // ParseRuby parses f.Src as Ruby. A syntax error is not a Go error: the
@@ -104,15 +61,10 @@ type RubyFile struct {
 // HasErrors/FirstError report it. The error result is only for input that
 // cannot be parsed at all (nil file, oversized source).
 func ParseRuby(f *File) (*RubyFile, error) {
-	return ParseRubyContext(context.Background(), f)
-}
-
-// ParseRubyContext is ParseRuby with a context that can cancel the parse.
-func ParseRubyContext(ctx context.Context, f *File) (*RubyFile, error) {
 	if f == nil {
 		return nil, errors.New("parse ruby: nil file")
 	}
-	return parseRuby(ctx, f, f.Src, 0)
+	return parseRuby(f, f.Src, 0)
 }
 
 // ParseRubySnippet parses code, a Ruby expression found at byte offset base
@@ -127,26 +79,23 @@ func ParseRubySnippet(f *File, code string, base int) (*RubyFile, error) {
 		return nil, fmt.Errorf("parse ruby snippet in %s: range [%d, %d) outside the file (%d bytes)",
 			f.Path, base, base+len(code), len(f.Src))
 	}
-	return parseRuby(context.Background(), f, []byte(code), base)
+	return parseRuby(f, []byte(code), base)
 }
 
-func parseRuby(ctx context.Context, f *File, src []byte, base int) (*RubyFile, error) {
+func parseRuby(f *File, src []byte, base int) (*RubyFile, error) {
 	if len(src) > MaxRubySize {
 		return nil, fmt.Errorf("parse ruby %s: %d bytes is more than the %d a config file can be",
 			f.Path, len(src), MaxRubySize)
 	}
-	p := getParser(ctx)
-	tree, err := p.ParseCtx(ctx, nil, src)
+	root, deep, err := parseRubyTree(src)
 	if err != nil {
 		return nil, fmt.Errorf("parse ruby %s: %w", f.Path, err)
 	}
-	putParser(ctx, p)
-	r := &RubyFile{File: f, Tree: tree, Root: tree.RootNode(), src: src, base: base}
-	bad, deep := r.firstError(r.Root)
+	r := &RubyFile{File: f, Root: root, src: src, base: base}
 	if deep != nil {
 		return nil, &TooDeepError{At: r.Span(deep)}
 	}
-	if bad != nil {
+	if bad := r.firstError(); bad != nil {
 		r.HasErrors = true
 		r.FirstError = r.Span(r.errorShown(bad))
 	}
@@ -158,22 +107,15 @@ func parseRuby(ctx context.Context, f *File, src []byte, base int) (*RubyFile, e
 // took for a name. The grammar recovers from a stray `end`, `else` or
 // `when 1` by reading the keyword as an identifier and reports no error,
 // but Ruby rejects the file, and the fixer's re-parse check must see that.
-//
-// The first walk (flatten, which records the tree for the walks after
-// it) measures the nesting: deep is the first node past MaxRubyNesting,
-// nil when there is none.
-func (r *RubyFile) firstError(root *sitter.Node) (bad, deep *sitter.Node) {
-	if deep = r.flatten(); deep != nil {
-		return nil, deep
-	}
-	r.walk([]step{{node: root}}, func(path []step) bool {
+func (r *RubyFile) firstError() (bad *Node) {
+	r.walk([]step{{node: r.Root}}, func(path []step) bool {
 		n := path[len(path)-1].node
 		if bad == nil && (n.IsError() || n.IsMissing() || r.isKeywordAsName(path)) {
 			bad = n
 		}
 		return bad == nil
 	})
-	return bad, nil
+	return bad
 }
 
 // errorShown returns where a syntax error shows: tree-sitter puts a
@@ -185,12 +127,12 @@ func (r *RubyFile) firstError(root *sitter.Node) (bad, deep *sitter.Node) {
 // missing at the end of the file). The tree is walked rather than asked
 // for siblings: tree-sitter finds a zero-width node's parent by position
 // and gets it wrong.
-func (r *RubyFile) errorShown(bad *sitter.Node) *sitter.Node {
+func (r *RubyFile) errorShown(bad *Node) *Node {
 	if !bad.IsMissing() {
 		return bad
 	}
 	seen := false
-	var next *sitter.Node
+	var next *Node
 	r.walk([]step{{node: r.Root}}, func(path []step) bool {
 		n := path[len(path)-1].node
 		switch {
@@ -243,7 +185,7 @@ func rubyKeyword(s string) bool {
 }
 
 // Text returns the source text of n ("" for nil).
-func (r *RubyFile) Text(n *sitter.Node) string {
+func (r *RubyFile) Text(n *Node) string {
 	if n == nil {
 		return ""
 	}
@@ -255,7 +197,7 @@ func (r *RubyFile) Text(n *sitter.Node) string {
 }
 
 // Span returns where n is in the original file, honouring a snippet's base.
-func (r *RubyFile) Span(n *sitter.Node) Span {
+func (r *RubyFile) Span(n *Node) Span {
 	if n == nil {
 		return Span{}
 	}
@@ -268,7 +210,7 @@ func (r *RubyFile) Span(n *sitter.Node) Span {
 // ("ActiveRecord::Base\n  .connection" → "ActiveRecord::Base.connection").
 // Text inside string literals is kept as written. Two word tokens that were
 // separated in the source keep one space between them (`(a and b)`).
-func (r *RubyFile) CompactText(n *sitter.Node) string {
+func (r *RubyFile) CompactText(n *Node) string {
 	if n == nil {
 		return ""
 	}
@@ -303,7 +245,7 @@ func isWordByte(c byte) bool {
 // Unwrap strips parentheses around a single expression: `((5))` → `5`.
 // Parentheses holding several statements (`(a; b)`) are left alone because
 // they are not one expression.
-func Unwrap(n *sitter.Node) *sitter.Node {
+func Unwrap(n *Node) *Node {
 	for n != nil && NodeType(n) == "parenthesized_statements" {
 		inner := statements(n)
 		if len(inner) != 1 {
@@ -319,7 +261,7 @@ func Unwrap(n *sitter.Node) *sitter.Node {
 // Escapes are decoded the way Ruby does for the quote used. ok is false for
 // anything else, including interpolated strings, whose value is not known
 // statically.
-func (r *RubyFile) StringValue(n *sitter.Node) (string, bool) {
+func (r *RubyFile) StringValue(n *Node) (string, bool) {
 	n = Unwrap(n)
 	if n == nil {
 		return "", false
@@ -347,7 +289,7 @@ func (r *RubyFile) StringValue(n *sitter.Node) (string, bool) {
 
 // literalContent joins the content pieces of a string-like node, decoding
 // escape sequences; an interpolation makes the value unknown.
-func (r *RubyFile) literalContent(n *sitter.Node) (string, bool) {
+func (r *RubyFile) literalContent(n *Node) (string, bool) {
 	if NodeType(n) != "string" && NodeType(n) != "delimited_symbol" {
 		return "", false
 	}
@@ -465,7 +407,7 @@ func simpleEscape(c byte) (string, bool) {
 // IntValue returns the value of an integer literal: 5, 1_000, 0x1F, 0b101,
 // 0o17, 017 (octal, as in Ruby), 0d9, and a sign in front (-3). ok is false
 // for anything else, floats included.
-func (r *RubyFile) IntValue(n *sitter.Node) (int, bool) {
+func (r *RubyFile) IntValue(n *Node) (int, bool) {
 	n = Unwrap(n)
 	if n == nil {
 		return 0, false
@@ -506,15 +448,12 @@ func (r *RubyFile) IntValue(n *sitter.Node) (int, bool) {
 	return int(v), true
 }
 
-// Tree navigation. Node.Child(i) and Node.Parent() in go-tree-sitter are
-// not constant-time (Parent walks down from the root), so looping over
-// them is quadratic on a long file. These helpers walk with one TreeCursor
-// and carry the path from the root instead of asking for parents.
+// Tree navigation: paths carry the field each node fills in its parent.
 
 // step is one node of a path, with the field it fills in its parent ("" for
 // none, or for the first step).
 type step struct {
-	node  *sitter.Node
+	node  *Node
 	field string
 }
 
@@ -523,128 +462,99 @@ type step struct {
 // last) and returns whether to walk into the node's children; the path is
 // reused between calls and must not be kept. Comments and heredoc bodies
 // are skipped; ERROR nodes, which tree-sitter may also mark as extras, are
-// not.
+// not. Extras are told apart with IsExtra, never by Type.
 //
-// Extras are told apart with IsExtra, never by Type: this tree-sitter's
-// cursor gives an extra the alias of the node the cursor started from, so a
-// comment inside a receiver chain reports itself as a "call".
+// The nodes of a subtree are consecutive in the tree's record, so the
+// walk is a loop over them that jumps past a subtree it does not enter.
 func walkTree(prefix []step, visit func(path []step) bool) {
 	if len(prefix) == 0 || prefix[len(prefix)-1].node == nil {
 		return
 	}
 	path := append([]step(nil), prefix...)
-	base := len(path)
-	c := sitter.NewTreeCursor(path[base-1].node)
-	defer c.Close()
-	for {
-		cur := path[len(path)-1].node
-		noise := cur.IsExtra() && !cur.HasError()
-		if !noise && visit(path) && c.GoToFirstChild() {
-			path = append(path, step{c.CurrentNode(), c.CurrentFieldName()})
+	base := len(path) - 1 // path index of the start node
+	start := prefix[base].node
+	nodes := start.tree.nodes
+	for i := start.index; i < start.next; {
+		n := &nodes[i]
+		if i != start.index {
+			// The parent is on the path: drop what is below it.
+			for path[len(path)-1].node.index != n.parent {
+				path = path[:len(path)-1]
+			}
+			path = append(path, step{n, n.FieldName()})
+		}
+		if !isNoise(n) && visit(path) {
+			i++
 			continue
 		}
-		for {
-			if len(path) == base {
-				return
-			}
-			if c.GoToNextSibling() {
-				path[len(path)-1] = step{c.CurrentNode(), c.CurrentFieldName()}
-				break
-			}
-			c.GoToParent()
-			path = path[:len(path)-1]
-		}
+		i = n.next // skip the subtree
 	}
 }
 
+// isNoise says n is an extra without an error (a comment, a heredoc
+// body), which walks neither visit nor enter.
+func isNoise(n *Node) bool { return n.IsExtra() && !n.HasError() }
+
+// walk is walkTree, kept as a method for the callers that read r.
+func (r *RubyFile) walk(prefix []step, visit func(path []step) bool) { walkTree(prefix, visit) }
+
 // childrenOf returns every child of n with its field.
-func childrenOf(n *sitter.Node) []step {
-	if n == nil || n.ChildCount() == 0 {
+func childrenOf(n *Node) []step {
+	if n == nil || n.kidCount == 0 {
 		return nil
 	}
-	out := make([]step, 0, n.ChildCount())
-	c := sitter.NewTreeCursor(n)
-	defer c.Close()
-	for ok := c.GoToFirstChild(); ok; ok = c.GoToNextSibling() {
-		out = append(out, step{c.CurrentNode(), c.CurrentFieldName()})
+	out := make([]step, 0, n.kidCount)
+	for _, k := range n.children() {
+		c := &n.tree.nodes[k]
+		out = append(out, step{c, c.FieldName()})
 	}
 	return out
 }
 
-// pathTo returns the path from the root of r's tree down to n (n last).
-// A node not found (from another tree) gets a path of its own.
-//
-// One cursor goes down, jumping at each level straight to the child that
-// holds n's first byte: siblings never overlap, so for a node of some
-// width that child is the only candidate. The cost is the depth, with no
-// allocation per level; EnclosingConditions asks it for every setting of
-// a file, and a file of 2,000 nested ternaries asked it 2,000 times.
-func (r *RubyFile) pathTo(n *sitter.Node) []step {
+// pathTo returns the path from the root of r's tree down to n (n last),
+// from n's parents. A node of another tree gets a path of its own.
+func (r *RubyFile) pathTo(n *Node) []step {
 	if n == nil {
 		return nil
 	}
-	if n.StartByte() == n.EndByte() {
-		return r.pathToSearch(n) // zero-width: several children may hold it
-	}
-	c := sitter.NewTreeCursor(r.Root)
-	defer c.Close()
-	path := []step{{node: r.Root}}
-	for !path[len(path)-1].node.Equal(n) {
-		if c.GoToFirstChildForByte(n.StartByte()) < 0 {
-			return []step{{node: n}}
-		}
-		ch := c.CurrentNode()
-		if ch.StartByte() > n.StartByte() || n.EndByte() > ch.EndByte() {
-			return []step{{node: n}}
-		}
-		path = append(path, step{ch, c.CurrentFieldName()})
-	}
-	return path
-}
-
-// pathToSearch is pathTo by a search that backtracks, for a zero-width
-// node (a MISSING token) that several children's ranges may hold.
-func (r *RubyFile) pathToSearch(n *sitter.Node) []step {
-	var path []step
-	var search func(at step) bool
-	search = func(at step) bool {
-		path = append(path, at)
-		if at.node.Equal(n) {
-			return true
-		}
-		for _, c := range childrenOf(at.node) {
-			if c.node.StartByte() <= n.StartByte() && n.EndByte() <= c.node.EndByte() && search(c) {
-				return true
-			}
-		}
-		path = path[:len(path)-1]
-		return false
-	}
-	if !search(step{node: r.Root}) {
+	if r.Root == nil || n.tree != r.Root.tree {
 		return []step{{node: n}}
 	}
+	depth := 0
+	for p := n; p != nil; p = p.Parent() {
+		depth++
+	}
+	path := make([]step, depth)
+	for p := n; p != nil; p = p.Parent() {
+		depth--
+		path[depth] = step{p, p.FieldName()}
+	}
+	path[0].field = ""
 	return path
 }
 
 // field returns n's child in the named field, skipping comments: tree-sitter
 // attaches a comment that sits inside a construct to the surrounding field
 // (`if x # note` gives the comment the field "condition" too).
-func field(n *sitter.Node, name string) *sitter.Node {
+func field(n *Node, name string) *Node {
 	if n == nil {
 		return nil
 	}
-	if c := n.ChildByFieldName(name); c == nil || !c.IsExtra() {
-		return c
+	id, ok := fieldIDs()[name]
+	if !ok {
+		return nil
 	}
-	if all := fields(n, name); len(all) > 0 {
-		return all[0]
+	for _, k := range n.children() {
+		if c := &n.tree.nodes[k]; c.field == id && !c.IsExtra() {
+			return c
+		}
 	}
 	return nil
 }
 
 // fields returns every child of n in the named field, in order.
-func fields(n *sitter.Node, name string) []*sitter.Node {
-	var out []*sitter.Node
+func fields(n *Node, name string) []*Node {
+	var out []*Node
 	for _, c := range childrenOf(n) {
 		if c.field == name && !c.node.IsExtra() {
 			out = append(out, c.node)
@@ -655,20 +565,28 @@ func fields(n *sitter.Node, name string) []*sitter.Node {
 
 // namedChildren returns n's named children that are code, leaving out
 // comments and heredoc bodies (extras that tree-sitter can place anywhere).
-func namedChildren(n *sitter.Node) []*sitter.Node {
-	var out []*sitter.Node
-	for _, c := range namedSteps(n) {
-		out = append(out, c.node)
+func namedChildren(n *Node) []*Node {
+	if n == nil {
+		return nil
+	}
+	var out []*Node
+	for _, k := range n.children() {
+		if c := &n.tree.nodes[k]; c.IsNamed() && !c.IsExtra() {
+			out = append(out, c)
+		}
 	}
 	return out
 }
 
 // namedSteps is namedChildren with the fields.
-func namedSteps(n *sitter.Node) []step {
+func namedSteps(n *Node) []step {
+	if n == nil {
+		return nil
+	}
 	var out []step
-	for _, c := range childrenOf(n) {
-		if c.node.IsNamed() && !c.node.IsExtra() {
-			out = append(out, c)
+	for _, k := range n.children() {
+		if c := &n.tree.nodes[k]; c.IsNamed() && !c.IsExtra() {
+			out = append(out, step{c, c.FieldName()})
 		}
 	}
 	return out
@@ -676,4 +594,10 @@ func namedSteps(n *sitter.Node) []step {
 
 // statements is namedChildren under the name that says what they are for a
 // statement container (program, body_statement, then, else, …).
-func statements(n *sitter.Node) []*sitter.Node { return namedChildren(n) }
+func statements(n *Node) []*Node { return namedChildren(n) }
+
+// The record-reading forms of the helpers above, as methods for the
+// callers that hold r.
+func (r *RubyFile) field(n *Node, name string) *Node { return field(n, name) }
+func (r *RubyFile) namedSteps(n *Node) []step        { return namedSteps(n) }
+func (r *RubyFile) namedChildren(n *Node) []*Node    { return namedChildren(n) }

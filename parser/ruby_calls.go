@@ -2,8 +2,6 @@ package parser
 
 import (
 	"slices"
-
-	sitter "github.com/smacker/go-tree-sitter"
 )
 
 // This file finds the structure rules care about in a Ruby tree: method
@@ -25,16 +23,16 @@ import (
 
 // Call is one method call found in a Ruby tree.
 type Call struct {
-	Node      *sitter.Node   // the call node (an identifier for a bare `foo`; the left call of `x.y = v`)
-	Receiver  *sitter.Node   // nil when none
-	Method    string         // "threads", "disconnect!", "concurrency=" for the setter in `cap.concurrency = 1`
-	Args      []*sitter.Node // positional, splat and keyword (pair) arguments in order; no `&blk`, no punctuation
-	Block     *sitter.Node   // the do_block or block, or nil
-	BlockBody []*sitter.Node // the block's statements, comments left out
+	Node      *Node   // the call node (an identifier for a bare `foo`; the left call of `x.y = v`)
+	Receiver  *Node   // nil when none
+	Method    string  // "threads", "disconnect!", "concurrency=" for the setter in `cap.concurrency = 1`
+	Args      []*Node // positional, splat and keyword (pair) arguments in order; no `&blk`, no punctuation
+	Block     *Node   // the do_block or block, or nil
+	BlockBody []*Node // the block's statements, comments left out
 	// Guard is the condition of a modifier if/unless whose body is this call
 	// (`workers n if n > 1`); GuardNegated says it was `unless`. Other
 	// enclosing conditions are in EnclosingConditions.
-	Guard        *sitter.Node
+	Guard        *Node
 	GuardNegated bool
 }
 
@@ -45,7 +43,7 @@ type Call struct {
 // `x.y ||= v` is only in AttributeAssignments). A bare identifier counts as
 // a call only where it is a statement and no local variable of that name
 // was defined before it in the file.
-func (r *RubyFile) Calls(n *sitter.Node, names ...string) []Call {
+func (r *RubyFile) Calls(n *Node, names ...string) []Call {
 	if n == nil {
 		return nil
 	}
@@ -76,7 +74,7 @@ func (r *RubyFile) TopLevelCalls(names ...string) []Call {
 	// file nested n deep cost n^2 (3 GB for `begin` 10,000 deep).
 	path := []step{{node: r.Root}}
 	var stmt func()
-	visit := func(child *sitter.Node, fieldName string) {
+	visit := func(child *Node, fieldName string) {
 		path = append(path, step{child, fieldName})
 		stmt()
 		path = path[:len(path)-1]
@@ -148,7 +146,7 @@ func (r *RubyFile) callAt(path []step, locals *localNames) (Call, bool) {
 		// extra (a comment or an ERROR node, whose Type the cursor may alias).
 		return Call{}, false
 	}
-	var parent *sitter.Node
+	var parent *Node
 	if last > 0 {
 		parent = path[last-1].node
 	}
@@ -171,7 +169,7 @@ func (r *RubyFile) callAt(path []step, locals *localNames) (Call, bool) {
 		case path[last].field == "left" && NodeType(parent) == "assignment":
 			c.Method += "="
 			if v := r.field(parent, "right"); v != nil {
-				c.Args = []*sitter.Node{v}
+				c.Args = []*Node{v}
 			}
 			stmt = last - 1
 		default:
@@ -221,7 +219,7 @@ func isStatement(path []step) bool {
 
 // isLogical reports whether binary n is `and`, `&&`, `or` or `||`, whose
 // right side only runs depending on the left.
-func isLogical(n *sitter.Node) bool {
+func isLogical(n *Node) bool {
 	op := field(n, "operator")
 	if op == nil {
 		return false
@@ -290,10 +288,10 @@ func definesLocal(path []step) bool {
 // Assignment is one assignment to a local variable, an attribute or an
 // element.
 type Assignment struct {
-	Name     string       // the variable; for attributes and elements, the receiver as CompactText
-	Node     *sitter.Node // the assignment or operator_assignment node
-	Value    *sitter.Node // the right-hand side; nil when it cannot be matched (`a, b = pair`)
-	Operator string       // "=", "||=", or another operator-assignment ("+=", "&&=", …)
+	Name     string // the variable; for attributes and elements, the receiver as CompactText
+	Node     *Node  // the assignment or operator_assignment node
+	Value    *Node  // the right-hand side; nil when it cannot be matched (`a, b = pair`)
+	Operator string // "=", "||=", or another operator-assignment ("+=", "&&=", …)
 }
 
 // Assignments returns the assignments to each local variable, in source
@@ -312,7 +310,7 @@ func (r *RubyFile) Assignments() map[string][]Assignment {
 
 func (r *RubyFile) assignments() map[string][]Assignment {
 	out := map[string][]Assignment{}
-	add := func(name *sitter.Node, a Assignment) {
+	add := func(name *Node, a Assignment) {
 		a.Name = r.Text(name)
 		out[a.Name] = append(out[a.Name], a)
 	}
@@ -356,8 +354,8 @@ func (r *RubyFile) assignments() map[string][]Assignment {
 // `recv.attr ||= v` in the subtree of n, in source order (every attribute
 // when attr is empty). Name is the receiver's CompactText: "cap" for
 // `cap.concurrency = 1`, "Sidekiq.default_configuration" for a chain.
-func (r *RubyFile) AttributeAssignments(n *sitter.Node, attr string) []Assignment {
-	return r.assignmentsTo(n, func(left *sitter.Node) (*sitter.Node, bool) {
+func (r *RubyFile) AttributeAssignments(n *Node, attr string) []Assignment {
+	return r.assignmentsTo(n, func(left *Node) (*Node, bool) {
 		if NodeType(left) != "call" {
 			return nil, false
 		}
@@ -374,13 +372,13 @@ func (r *RubyFile) AttributeAssignments(n *sitter.Node, attr string) []Assignmen
 // `recv["key"] = v` (and their `||=` forms) in the subtree of n, in source
 // order. Name is the receiver's CompactText: "config.options" for
 // `config.options[:concurrency] = x`, "ENV" for `ENV["DATABASE_URL"] = …`.
-func (r *RubyFile) IndexAssignments(n *sitter.Node, key string) []Assignment {
-	return r.assignmentsTo(n, func(left *sitter.Node) (*sitter.Node, bool) {
+func (r *RubyFile) IndexAssignments(n *Node, key string) []Assignment {
+	return r.assignmentsTo(n, func(left *Node) (*Node, bool) {
 		if NodeType(left) != "element_reference" {
 			return nil, false
 		}
 		obj := r.field(left, "object")
-		var index []*sitter.Node
+		var index []*Node
 		for _, c := range r.namedSteps(left) {
 			if c.field != "object" {
 				index = append(index, c.node)
@@ -398,7 +396,7 @@ func (r *RubyFile) IndexAssignments(n *sitter.Node, key string) []Assignment {
 
 // assignmentsTo collects the assignments under n whose left side match
 // accepts, naming each after the receiver match returns.
-func (r *RubyFile) assignmentsTo(n *sitter.Node, match func(left *sitter.Node) (*sitter.Node, bool)) []Assignment {
+func (r *RubyFile) assignmentsTo(n *Node, match func(left *Node) (*Node, bool)) []Assignment {
 	var out []Assignment
 	if n == nil {
 		return nil
@@ -427,13 +425,13 @@ type Condition struct {
 	// Node is the construct: if, elsif, unless, if_modifier, unless_modifier,
 	// conditional (a ? b : c), binary (`a and b`, `a || b`), when or in_clause
 	// (a case branch), or case/case_match (for its else branch).
-	Node *sitter.Node
+	Node *Node
 	// Cond is the tested expression; for case branches it is the case's
 	// subject (nil for a subject-less `case`), matched against Patterns.
-	Cond *sitter.Node
+	Cond *Node
 	// Patterns are a when's patterns (or an in_clause's pattern); for a
 	// case's else branch, the patterns of every branch, none of which matched.
-	Patterns []*sitter.Node
+	Patterns []*Node
 	Negated  bool // unless / unless_modifier
 	InElse   bool // the node runs when the condition is false (else branch, right of `or`)
 }
@@ -442,7 +440,7 @@ type Condition struct {
 // all the way up to the program (through blocks and definitions: a hook
 // block registered inside an `if` only runs when the `if` holds). A node in
 // a condition itself is not governed by it.
-func (r *RubyFile) EnclosingConditions(n *sitter.Node) []Condition {
+func (r *RubyFile) EnclosingConditions(n *Node) []Condition {
 	var out []Condition
 	path := r.pathTo(n)
 	for i := len(path) - 1; i > 0; i-- {
@@ -472,7 +470,7 @@ func (r *RubyFile) EnclosingConditions(n *sitter.Node) []Condition {
 			}
 		case "case", "case_match":
 			if NodeType(child.node) == "else" {
-				var all []*sitter.Node
+				var all []*Node
 				for _, c := range r.namedChildren(p) {
 					if NodeType(c) == "when" || NodeType(c) == "in_clause" {
 						all = append(all, patternsOf(c)...)
@@ -487,8 +485,8 @@ func (r *RubyFile) EnclosingConditions(n *sitter.Node) []Condition {
 
 // patternsOf returns the patterns of a when (unwrapping tree-sitter's
 // `pattern` wrapper) or the pattern of an in_clause.
-func patternsOf(branch *sitter.Node) []*sitter.Node {
-	var out []*sitter.Node
+func patternsOf(branch *Node) []*Node {
+	var out []*Node
 	for _, p := range fields(branch, "pattern") {
 		if NodeType(p) == "pattern" {
 			if inner := namedChildren(p); len(inner) == 1 {

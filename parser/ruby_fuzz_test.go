@@ -2,8 +2,6 @@ package parser
 
 import (
 	"testing"
-
-	sitter "github.com/smacker/go-tree-sitter"
 )
 
 // FuzzParseRuby feeds arbitrary bytes to the Ruby parser and every helper
@@ -47,7 +45,7 @@ func FuzzParseRuby(f *testing.F) {
 // of size bytes.
 func checkRubyHelpers(t *testing.T, r *RubyFile, size int) {
 	t.Helper()
-	inFile := func(what string, n *sitter.Node) {
+	inFile := func(what string, n *Node) {
 		if n == nil {
 			return
 		}

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	sitter "github.com/smacker/go-tree-sitter"
 )
 
 // parseRubyString parses src as the app file config/puma.rb.
@@ -1008,7 +1007,7 @@ func TestEnclosingConditions(t *testing.T) {
 }
 
 // exprOf parses src as a one-expression program and returns the expression.
-func exprOf(t *testing.T, src string) (*RubyFile, *sitter.Node) {
+func exprOf(t *testing.T, src string) (*RubyFile, *Node) {
 	t.Helper()
 	r := parseRubyString(t, src+"\n")
 	stmts := statements(r.Root)

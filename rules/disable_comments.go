@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	sitter "github.com/smacker/go-tree-sitter"
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/poollint/poollint/parser"
@@ -70,22 +69,11 @@ func rubyComments(f *parser.File) []comment {
 		return nil
 	}
 	var out []comment
-	cur := sitter.NewTreeCursor(r.Root)
-	defer cur.Close()
-	for {
-		n := cur.CurrentNode()
-		if n.Type() == "comment" {
-			s := r.Span(n)
-			out = append(out, comment{s.Start.Offset, trimCR(f.Src, s.Start.Offset, s.End.Offset)})
-		} else if cur.GoToFirstChild() {
-			continue
-		}
-		for !cur.GoToNextSibling() {
-			if !cur.GoToParent() {
-				return out
-			}
-		}
+	for _, n := range r.Comments() {
+		s := r.Span(n)
+		out = append(out, comment{s.Start.Offset, trimCR(f.Src, s.Start.Offset, s.End.Offset)})
 	}
+	return out
 }
 
 // procfileComments returns the comment lines of a Procfile and the shell
