@@ -64,6 +64,10 @@ type App struct {
 	outerEnv map[string]string // Options.Env: ERB conditions are decided in it
 
 	dotenv *dotenvState // what the app's dotenv files give its processes (dotenv.go)
+
+	// loaded is set when Load has built the whole model: from then on
+	// nothing changes it, and per-process answers are memoised (memo.go).
+	loaded bool
 }
 
 // ERBChoice is the branch of a YAML template the model read.

@@ -43,8 +43,16 @@ type HookEffect struct {
 	Delegated []ARCall
 }
 
-// Effect analyses h's block.
+// Effect analyses h's block (once; the slices are shared: read them only).
 func (h *Hook) Effect() HookEffect {
+	if h.effect == nil {
+		e := h.readEffect()
+		h.effect = &e
+	}
+	return *h.effect
+}
+
+func (h *Hook) readEffect() HookEffect {
 	var e HookEffect
 	if h.Call.Block == nil {
 		return e
@@ -110,7 +118,10 @@ func (h *Hook) Reconnects() bool { return len(h.Effect().Reconnects) > 0 }
 // `end if web_concurrency > 0` only runs when that holds. A condition
 // poollint cannot evaluate counts as true.
 func (h *Hook) Applies(env Env) bool {
-	g := Guarded{Conds: conditionsOf(h.Ruby, h.Call.Node)}
+	if !h.condsRead {
+		h.conds, h.condsRead = conditionsOf(h.Ruby, h.Call.Node), true
+	}
+	g := Guarded{Conds: h.conds}
 	return g.Applies(env)
 }
 

@@ -47,6 +47,17 @@ func (f PumaFork) Forks() bool {
 // default was computed before config files loaded) and 7.0+ counts the
 // config file's workers too.
 func (a *App) PumaForkOf(p *Process) PumaFork {
+	if !a.loaded {
+		return a.pumaForkOf(p)
+	}
+	if p.memo.pumaFork == nil {
+		f := a.pumaForkOf(p)
+		p.memo.pumaFork = &f
+	}
+	return *p.memo.pumaFork
+}
+
+func (a *App) pumaForkOf(p *Process) PumaFork {
 	env := a.EnvOf(p)
 	f := PumaFork{Config: a.PumaConfigOf(p), Env: env}
 	if f.Config != nil && f.Config.Delegated != "" {
@@ -131,6 +142,17 @@ func (f UnicornFork) Forks() bool {
 
 // UnicornForkOf resolves preload_app for a Unicorn process.
 func (a *App) UnicornForkOf(p *Process) UnicornFork {
+	if !a.loaded {
+		return a.unicornForkOf(p)
+	}
+	if p.memo.unicornFork == nil {
+		f := a.unicornForkOf(p)
+		p.memo.unicornFork = &f
+	}
+	return *p.memo.unicornFork
+}
+
+func (a *App) unicornForkOf(p *Process) UnicornFork {
 	env := a.EnvOf(p)
 	f := UnicornFork{Config: a.UnicornConfigOf(p), Env: env}
 	if f.Config == nil {

@@ -115,6 +115,7 @@ func Load(root string, opts Options) (*App, error) {
 	a.noteCountAssumptions()
 	a.describeRoles()
 	sort.SliceStable(a.Problems, func(i, j int) bool { return a.Problems[i].Span.File < a.Problems[j].Span.File })
+	a.loaded = true
 	return a, nil
 }
 

@@ -8,6 +8,16 @@ package rails
 // in a real app, rw2_hackster_heroku_followers), so database.yml's pool is
 // not the one those workers get; nil when there is no such call.
 func (a *App) workerBootConfig(p *Process) *ARCall {
+	if !a.loaded {
+		return a.readWorkerBootConfig(p)
+	}
+	if !p.memo.bootConfigRead {
+		p.memo.bootConfig, p.memo.bootConfigRead = a.readWorkerBootConfig(p), true
+	}
+	return p.memo.bootConfig
+}
+
+func (a *App) readWorkerBootConfig(p *Process) *ARCall {
 	env := a.EnvOf(p)
 	var hooks []*Hook
 	switch p.Kind {

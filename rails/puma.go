@@ -32,6 +32,12 @@ type Hook struct {
 	Call parser.Call
 	Span parser.Span
 	Ruby *parser.RubyFile
+
+	// The hook's conditions and its Effect, read once: every fork rule and
+	// each pool of each process asks for them. A hook belongs to one app.
+	conds     []*Value
+	condsRead bool
+	effect    *HookEffect
 }
 
 // pumaHookNames are the hooks that run around forking workers (Puma 7
@@ -68,7 +74,7 @@ func readPuma(f *parser.File, r *parser.RubyFile) *PumaConfig {
 		if g.Call.Block == nil {
 			continue
 		}
-		pc.Hooks = append(pc.Hooks, &Hook{Name: g.Call.Method, Call: g.Call, Span: g.Span, Ruby: r})
+		pc.Hooks = append(pc.Hooks, &Hook{Name: g.Call.Method, Call: g.Call, Span: g.Span, Ruby: r, conds: g.Conds, condsRead: true})
 	}
 	for _, c := range callsNamed(calls, "configure_rails", "configure") {
 		if c.Receiver != nil {

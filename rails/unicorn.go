@@ -23,7 +23,7 @@ func readUnicorn(f *parser.File, r *parser.RubyFile) *UnicornConfig {
 	uc.PreloadApp = guardedOf(r, callsNamed(calls, "preload_app"), firstArg(r))
 	for _, g := range guardedOf(r, callsNamed(calls, "before_fork", "after_fork", "after_worker_ready"), nil) {
 		if g.Call.Block != nil {
-			uc.Hooks = append(uc.Hooks, &Hook{Name: g.Call.Method, Call: g.Call, Span: g.Span, Ruby: r})
+			uc.Hooks = append(uc.Hooks, &Hook{Name: g.Call.Method, Call: g.Call, Span: g.Span, Ruby: r, conds: g.Conds, condsRead: true})
 		}
 	}
 	for _, c := range callsNamed(calls, "configure") {
