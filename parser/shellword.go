@@ -30,6 +30,13 @@ type WordPart struct {
 
 // Literal returns the word's text when it has no expansions.
 func (w Word) Literal() (string, bool) {
+	if len(w.Parts) == 1 { // most words: the part's text, not a copy of it
+		p := w.Parts[0]
+		if p.Param != "" || p.Unsupported != "" {
+			return "", false
+		}
+		return p.Lit, true
+	}
 	var sb strings.Builder
 	for _, p := range w.Parts {
 		if p.Param != "" || p.Unsupported != "" {

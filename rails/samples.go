@@ -21,10 +21,26 @@ var sampleWords = []string{"example", "sample", "dist", "template", "tmpl", "def
 // database.yml.postgresql; the deploy copies one into place.
 var databaseAdapterSamples = []string{".postgresql", ".mysql", ".sqlite3"}
 
+// defaultSampleCandidates are the candidates of the files every app is
+// asked for (readWithSample's first paths), built once: read-only.
+var defaultSampleCandidates = map[string][]string{
+	"config/database.yml": buildSampleCandidates("config/database.yml"),
+	"config/unicorn.rb":   buildSampleCandidates("config/unicorn.rb"),
+	"config/sidekiq.yml":  buildSampleCandidates("config/sidekiq.yml"),
+}
+
 // sampleCandidates lists the sample names of rel, most preferred first:
 // suffixes, then the same words after a dash, then the word inside the
 // name, then before it, then (for database.yml) the adapter copies.
+// The slice may be shared: read it only.
 func sampleCandidates(rel string) []string {
+	if c, ok := defaultSampleCandidates[rel]; ok {
+		return c
+	}
+	return buildSampleCandidates(rel)
+}
+
+func buildSampleCandidates(rel string) []string {
 	dir, base := path.Split(rel)
 	ext := path.Ext(base)
 	stem := strings.TrimSuffix(base, ext)

@@ -33,9 +33,13 @@ func settingOf(doc *parser.YAMLDoc, m *yaml.Node, key string) *Setting {
 		Node:      val,
 		KeySpan:   doc.Span(keyNode),
 		ValueSpan: doc.Span(val),
-		Value:     ValueFromYAML(doc, val),
 	}
 	s.Raw = string(doc.File.Src[s.ValueSpan.Start.Offset:s.ValueSpan.End.Offset])
+	if parser.Resolve(val) == val { // Lookup resolves aliases: the same span and text
+		s.Value = valueFromYAML(doc, val, s.ValueSpan, s.Raw)
+	} else {
+		s.Value = ValueFromYAML(doc, val)
+	}
 	s.Inherited = !directKey(m, keyNode)
 	if doc.DynamicStructure && countKey(parser.Resolve(m), key) > 1 {
 		// `<% if env == "production" %> key: 20 <% else %> key: 5 <% end %>`:
@@ -72,7 +76,12 @@ func directKey(m *yaml.Node, keyNode *yaml.Node) bool {
 func ValueFromYAML(doc *parser.YAMLDoc, n *yaml.Node) *Value {
 	n = parser.Resolve(n)
 	span := doc.Span(n)
-	text := string(doc.File.Src[span.Start.Offset:span.End.Offset])
+	return valueFromYAML(doc, n, span, string(doc.File.Src[span.Start.Offset:span.End.Offset]))
+}
+
+// valueFromYAML is ValueFromYAML of a resolved node whose span and text
+// the caller already has.
+func valueFromYAML(doc *parser.YAMLDoc, n *yaml.Node, span parser.Span, text string) *Value {
 	if n.Kind != yaml.ScalarNode {
 		return Unknown("not a scalar", span, text)
 	}
