@@ -96,7 +96,16 @@ const (
 
 // ParseYAML masks the ERB of f and parses the first YAML document of it.
 // A syntax error is a *YAMLError naming the file and line. It never panics.
-func ParseYAML(f *File) (*YAMLDoc, error) {
+func ParseYAML(f *File) (*YAMLDoc, error) { return parseYAML(f, true) }
+
+// ParseYAMLUnlocated is ParseYAML for a caller that will likely discard a
+// syntax error (a template whose ERB shapes it is read from its
+// renderings instead): yaml.v3's error is not located, so its YAMLError
+// says line 0. Finding the line re-parses prefixes of the file, which
+// cost more than the parse itself. Call ParseYAML for an error to show.
+func ParseYAMLUnlocated(f *File) (*YAMLDoc, error) { return parseYAML(f, false) }
+
+func parseYAML(f *File, locate bool) (*YAMLDoc, error) {
 	if f == nil {
 		return nil, errors.New("parser: ParseYAML called with a nil file")
 	}
@@ -121,9 +130,13 @@ func ParseYAML(f *File) (*YAMLDoc, error) {
 
 	root, err := parseFirstYAMLDocument(masked)
 	if err != nil {
+		line := 0
+		if locate {
+			line = d.errorLine(err)
+		}
 		return nil, &YAMLError{
 			Path:      f.Path,
-			Line:      d.errorLine(err),
+			Line:      line,
 			Msg:       d.unmask(yamlMessage(err)),
 			ERBReason: d.erbReasonFromText(),
 		}

@@ -142,7 +142,9 @@ func (a *App) loadVersions() {
 // document whose structure ERB generates is kept (what it shows is read)
 // but reported too.
 func (a *App) parseYAML(f *parser.File) *parser.YAMLDoc {
-	doc, err := parser.ParseYAML(f)
+	// A template whose ERB shapes it is often not YAML until rendered:
+	// its error is located only if the renderer does not take the file.
+	doc, err := parser.ParseYAMLUnlocated(f)
 	if err == nil && !doc.DynamicStructure {
 		doc.Scope = newERBScope(a.RailsEnv)
 		return doc
@@ -151,6 +153,9 @@ func (a *App) parseYAML(f *parser.File) *parser.YAMLDoc {
 		return rendered
 	}
 	if err != nil {
+		if _, located := parser.ParseYAML(f); located != nil {
+			err = located // the same error, with its line
+		}
 		span, msg := locateError(f, err)
 		if !strings.Contains(msg, "ERB") {
 			msg = "invalid YAML: " + msg
