@@ -3,6 +3,7 @@ package parser
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"gopkg.in/yaml.v3"
 )
@@ -25,8 +26,12 @@ type Rendering struct {
 
 // Copy appends src[s:e] of the original file.
 func (r *Rendering) Copy(src []byte, s, e int) {
+	if e <= s {
+		return
+	}
+	r.Src = append(r.Src, src[s:e]...)
+	r.From, r.To = slices.Grow(r.From, e-s), slices.Grow(r.To, e-s)
 	for i := s; i < e; i++ {
-		r.Src = append(r.Src, src[i])
 		r.From = append(r.From, i)
 		r.To = append(r.To, i+1)
 	}
@@ -34,8 +39,9 @@ func (r *Rendering) Copy(src []byte, s, e int) {
 
 // Computed appends text that a tag spanning [s, e) renders to.
 func (r *Rendering) Computed(text string, s, e int) {
-	for i := 0; i < len(text); i++ {
-		r.Src = append(r.Src, text[i])
+	r.Src = append(r.Src, text...)
+	r.From, r.To = slices.Grow(r.From, len(text)), slices.Grow(r.To, len(text))
+	for range len(text) {
 		r.From = append(r.From, s)
 		r.To = append(r.To, e)
 	}

@@ -64,7 +64,7 @@ func renderERBVariants(f *parser.File, nodes []*erbNode, env Env, railsEnv strin
 		prefix := queue[0]
 		queue = queue[1:]
 		r := &erbRenderer{f: f, env: env, prefix: prefix, files: files,
-			v: &erbVariant{scope: newERBScope(railsEnv)}}
+			v: &erbVariant{scope: newERBScope(railsEnv), r: sizedRendering(len(f.Src))}}
 		r.render(nodes, r.v.scope, false)
 		vs = append(vs, r.v)
 		for i := len(prefix); i < len(r.points); i++ {
@@ -75,6 +75,12 @@ func renderERBVariants(f *parser.File, nodes []*erbNode, env Env, railsEnv strin
 		}
 	}
 	return vs, false
+}
+
+// sizedRendering is an empty rendering with room for n bytes: a
+// rendering is about as long as its template.
+func sizedRendering(n int) parser.Rendering {
+	return parser.Rendering{Src: make([]byte, 0, n), From: make([]int, 0, n), To: make([]int, 0, n)}
 }
 
 // choose picks one of n options at the next decision point.
