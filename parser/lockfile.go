@@ -26,8 +26,10 @@ type Lockfile struct {
 func ParseLockfile(f *File) (*Lockfile, error) {
 	l := &Lockfile{Specs: map[string]string{}, Path: f.Path}
 	inSpecs, sawSpecs := false, false
+	src := string(f.Src) // one copy; each line is a slice of it (LineText copies each)
 	for line := 1; line <= f.Lines.LineCount(); line++ {
-		text := f.LineText(line)
+		s, e := f.Lines.LineBounds(line)
+		text := strings.TrimSuffix(src[s:e], "\r")
 		switch {
 		case strings.TrimSpace(text) == "":
 			continue

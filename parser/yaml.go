@@ -429,7 +429,7 @@ func mappingEntries(m *yaml.Node, depth int) []YAMLEntry {
 	if m == nil || m.Kind != yaml.MappingNode || depth > maxMergeDepth {
 		return nil
 	}
-	var out yamlEntrySet
+	out := yamlEntrySet{list: make([]YAMLEntry, 0, len(m.Content)/2)}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
 		rk := Resolve(k)

@@ -234,14 +234,14 @@ type budgetBuilder struct {
 	servers  map[string]*DatabaseServer
 	order    []*DatabaseServer
 	provided map[string]bool // URL variables the platform sets
-	seen     map[string]bool // notes already written
+	seen     map[Note]bool // notes already written
 }
 
 func (bb *budgetBuilder) note(subject, text string) {
 	if bb.seen == nil {
-		bb.seen = map[string]bool{}
+		bb.seen = map[Note]bool{}
 	}
-	key := subject + "\x00" + text
+	key := Note{Subject: subject, Text: text}
 	if bb.seen[key] {
 		return
 	}
