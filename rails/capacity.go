@@ -234,7 +234,7 @@ type budgetBuilder struct {
 	servers  map[string]*DatabaseServer
 	order    []*DatabaseServer
 	provided map[string]bool // URL variables the platform sets
-	seen     map[Note]bool // notes already written
+	seen     map[Note]bool   // notes already written
 }
 
 func (bb *budgetBuilder) note(subject, text string) {
