@@ -7,6 +7,7 @@ package main
 import "os"
 
 func main() {
+	tuneGC()
 	removeTempsOnSignal()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
