@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"testing"
 
 	"github.com/poollint/poollint/internal/apptree"
@@ -15,6 +16,10 @@ import (
 // numbers in the README come from scripts/bench-tree.sh, which also
 // measures cat, GOMAXPROCS=1 vs 2 and peak RSS.
 func BenchmarkLintTree(b *testing.B) {
+	// The binary tunes the GC in main; measure what it runs.
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	tuneGC()
 	sizes := []int{1, 1000}
 	if os.Getenv("POOLLINT_BENCH_10K") != "" {
 		sizes = append(sizes, 10000)
