@@ -4,7 +4,6 @@ import (
 	"io/fs"
 	"path"
 	"path/filepath"
-	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -65,13 +64,13 @@ func isASCII(s string) bool {
 func (l *listing) has(name string) (present, known bool) {
 	// An empty listing may be a directory that can be read but not
 	// searched (mode r--), where opening any name fails with "permission
-	// denied" rather than "absent"; a non-empty one has had every entry
-	// stat'ed through the root, so it is searchable.
+	// denied" rather than "absent". A non-empty one is searchable: the
+	// direct path opened it as "dir/." (a lookup in it), and os.Root's
+	// listing lstat'ed every entry.
 	if l.err != nil || len(l.entries) == 0 {
 		return false, false
 	}
-	i := sort.Search(len(l.entries), func(i int) bool { return l.entries[i].Name() >= name })
-	if i < len(l.entries) && l.entries[i].Name() == name {
+	if l.lookup(name) != nil {
 		return true, true
 	}
 	// A name over NAME_MAX fails to open as too long, not as absent.
