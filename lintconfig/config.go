@@ -63,12 +63,21 @@ type Config struct {
 // /etc/shadow` is refused before a byte of it is read, so no error can
 // echo its lines as unknown keys).
 func Find(appRoot string) (*Config, string, error) {
-	path := filepath.Join(appRoot, FileName)
 	root, err := safefile.OpenRoot(appRoot)
 	if err != nil {
-		return nil, "", fmt.Errorf("%s: %w", redact.Path(path), err)
+		return nil, "", fmt.Errorf("%s: %w", redact.Path(filepath.Join(appRoot, FileName)), err)
 	}
 	defer func() { _ = root.Close() }()
+	return FindIn(root, appRoot)
+}
+
+// FindIn is Find through root, the app root already opened (and shared
+// with the app's load, so the root directory is opened and listed once).
+func FindIn(root *safefile.Root, appRoot string) (*Config, string, error) {
+	path := filepath.Join(appRoot, FileName)
+	if present, known := root.Listed(FileName); known && !present {
+		return nil, "", nil // not in the root's listing: nothing to open
+	}
 	src, err := root.ReadFile(FileName, maxSize)
 	if safefile.KindOf(err) == safefile.Absent {
 		return nil, "", nil

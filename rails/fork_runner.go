@@ -113,9 +113,14 @@ func (a *App) runnerListFiles() []string {
 // read (named), or in the site's own file (its usage comment).
 func (a *App) markRunnerScripts(named map[string]bool) {
 	for _, rel := range a.runnerListFiles() {
-		src, err := a.readThroughOverlay(rel)
-		if err != nil {
-			continue // not app code; an unreadable Procfile is reported where it is read
+		var src []byte
+		if f := a.Files[rel]; f != nil {
+			src = f.Src // the Procfile was read by the load: not read twice
+		} else {
+			var err error
+			if src, err = a.readThroughOverlay(rel); err != nil {
+				continue // not app code; an unreadable Procfile is reported where it is read
+			}
 		}
 		for _, t := range runnerTargets(src, rel == "config/schedule.rb") {
 			named[t] = true

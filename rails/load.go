@@ -32,6 +32,11 @@ type Options struct {
 	// (pgbouncer_decl.go).
 	PgBouncer []PgBouncerDecl
 
+	// Root, when set, is the app root already opened by the caller (the
+	// .poollint.yml lookup shares it, and its listings): Load reads
+	// through it and leaves it open. Nil: Load opens root itself.
+	Root *safefile.Root
+
 	// Overlay is content to use instead of what a file holds on disk, by
 	// the file's real path (absolute, symlinks resolved): --diff lints the
 	// files as its earlier passes would have left them, writing nothing.
@@ -49,17 +54,17 @@ type DatabaseLimit struct {
 // itself cannot be read; every unreadable file becomes a Problem and the
 // rest of the app is still modelled.
 func Load(root string, opts Options) (*App, error) {
-	fsys, err := safefile.OpenRoot(root)
-	if err == nil {
-		_, err = fsys.ReadDir(".")
-		if err != nil {
-			_ = fsys.Close()
+	fsys := opts.Root
+	if fsys == nil {
+		var err error
+		if fsys, err = safefile.OpenRoot(root); err != nil {
+			return nil, fmt.Errorf("cannot read the app directory: %w", err)
 		}
+		defer func() { _ = fsys.Close() }()
 	}
-	if err != nil {
+	if _, err := fsys.ReadDir("."); err != nil {
 		return nil, fmt.Errorf("cannot read the app directory: %w", err)
 	}
-	defer func() { _ = fsys.Close() }()
 	if opts.RailsEnv == "" {
 		opts.RailsEnv = "production"
 	}

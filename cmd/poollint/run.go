@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"github.com/poollint/poollint/redact"
 	"github.com/poollint/poollint/report"
 	"github.com/poollint/poollint/rules"
+	"github.com/poollint/poollint/safefile"
 )
 
 // Exit codes, as DESIGN.md's command-line contract fixes them.
@@ -74,7 +76,11 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 	if cfg.fix || cfg.diff {
 		return runFix(cfg, stream, stdout, stderr)
 	}
-	out := stream(stdout)
+	// A report writes line by line; stdout takes one write per app
+	// instead (still app by app, so output streams and stays in order
+	// with the messages on stderr).
+	buffered := bufio.NewWriter(stdout)
+	out := stream(buffered)
 	fails := false
 	allRead, err := checkEach(cfg, stderr, func(root, display string) (report.App, func(), error) {
 		app, diags, err := lintApp(cfg, root, display)
@@ -84,10 +90,16 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 		return reportApp(app, diags), nil, nil
 	}, func(app report.App) error {
 		fails = fails || failing([]report.App{app}, cfg.failOn)
-		return out.Add(app)
+		if err := out.Add(app); err != nil {
+			return err
+		}
+		return buffered.Flush()
 	})
 	if err == nil {
 		err = out.End()
+	}
+	if ferr := buffered.Flush(); err == nil {
+		err = ferr
 	}
 	code := exitClean
 	switch {
@@ -115,7 +127,14 @@ func lintApp(cfg lintConfig, root, display string) (*rails.App, []rules.Diagnost
 // loadApp loads the app at root with its .poollint.yml (or --config) under
 // the command line's flags: --dynos and --max-connections win over the file.
 func loadApp(cfg lintConfig, root, display string) (*rails.App, *lintconfig.Config, error) {
-	conf, err := appConfig(cfg, root)
+	// One open root for the config lookup and the load: the app directory
+	// is opened and listed once. If it cannot be opened, each goes on by
+	// the path and says so as it always did.
+	fsys, err := safefile.OpenRoot(root)
+	if err == nil {
+		defer func() { _ = fsys.Close() }()
+	}
+	conf, err := appConfig(cfg, root, fsys)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -130,6 +149,7 @@ func loadApp(cfg lintConfig, root, display string) (*rails.App, *lintconfig.Conf
 		opts.Database = rails.DatabaseLimit{MaxConnections: cfg.maxConnections}
 	}
 	opts.Overlay = cfg.overlay
+	opts.Root = fsys
 	app, err := rails.Load(root, opts)
 	if err != nil {
 		return nil, nil, err
@@ -146,12 +166,16 @@ func (cfg lintConfig) lintconfigFlags() lintconfig.Flags {
 }
 
 // appConfig reads --config when given, else the app's own .poollint.yml
-// (nil when it has none).
-func appConfig(cfg lintConfig, root string) (*lintconfig.Config, error) {
+// (nil when it has none), through fsys when the root is open.
+func appConfig(cfg lintConfig, root string, fsys *safefile.Root) (*lintconfig.Config, error) {
 	if cfg.configPath != "" {
 		return lintconfig.Load(cfg.configPath)
 	}
-	conf, _, err := lintconfig.Find(root)
+	if fsys == nil {
+		conf, _, err := lintconfig.Find(root)
+		return conf, err
+	}
+	conf, _, err := lintconfig.FindIn(fsys, root)
 	return conf, err
 }
 
