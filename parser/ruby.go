@@ -541,7 +541,7 @@ func field(n *Node, name string) *Node {
 		return nil
 	}
 	id, ok := fieldIDs()[name]
-	if !ok {
+	if !ok || n.IsError() {
 		return nil
 	}
 	for _, k := range n.children() {

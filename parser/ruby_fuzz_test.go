@@ -26,6 +26,7 @@ func FuzzParseRuby(f *testing.F) {
 			t.Fatalf("ParseRuby: %v", err)
 		}
 		checkRubyHelpers(t, r, len(src))
+		checkRecordMatchesTreeSitter(t, r)
 
 		// The same bytes as an ERB snippet in the middle of a larger file.
 		padded := append(append([]byte("pool: <%="), src...), " %>\n"...)

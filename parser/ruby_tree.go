@@ -125,10 +125,11 @@ func (n *Node) NamedChild(i int) *Node {
 }
 
 // ChildByFieldName returns the first child in the named field, nil when
-// none.
+// none. An ERROR node has no fields, as tree-sitter answers, though a
+// cursor may name the field a child held in the rule that failed.
 func (n *Node) ChildByFieldName(name string) *Node {
 	id, ok := fieldIDs()[name]
-	if !ok {
+	if !ok || n.IsError() {
 		return nil
 	}
 	for _, k := range n.children() {
