@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -155,6 +156,7 @@ func runJob(j job, check checkFunc) *result {
 func discoverJobs(cfg lintConfig) []job {
 	var jobs []job
 	seen := map[string]bool{} // `poollint . myapp` lints myapp once
+	abs := absOnce()
 	for _, path := range cfg.paths {
 		roots, err := rails.Discover(path)
 		switch {
@@ -169,7 +171,7 @@ func discoverJobs(cfg lintConfig) []job {
 			jobs = append(jobs, job{msg: fmt.Sprintf("poollint: no Rails app found under %s (an app root has config/ plus Gemfile or config/application.rb)\n", redact.Path(path)), err: errNoApp})
 		}
 		for _, root := range roots { // a walk that failed part-way still lints what it found
-			if abs, err := filepath.Abs(root); err == nil {
+			if abs, err := abs(root); err == nil {
 				if seen[abs] {
 					continue
 				}
@@ -182,3 +184,25 @@ func discoverJobs(cfg lintConfig) []job {
 }
 
 var errNoApp = errors.New("no Rails app found")
+
+// absOnce returns filepath.Abs with the working directory looked up once
+// per run: os.Getwd stats "." and $PWD each time it is called, two
+// system calls per app of a relative PATH.
+func absOnce() func(string) (string, error) {
+	var wd string
+	var wdErr error
+	looked := false
+	return func(p string) (string, error) {
+		if filepath.IsAbs(p) {
+			return filepath.Clean(p), nil
+		}
+		if !looked {
+			wd, wdErr = os.Getwd()
+			looked = true
+		}
+		if wdErr != nil {
+			return "", wdErr
+		}
+		return filepath.Join(wd, p), nil
+	}
+}
