@@ -68,6 +68,7 @@ type App struct {
 	// loaded is set when Load has built the whole model: from then on
 	// nothing changes it, and per-process answers are memoised (memo.go).
 	loaded bool
+	memos  map[*Process]*processMemo
 }
 
 // ERBChoice is the branch of a YAML template the model read.

@@ -347,8 +347,13 @@ func FirstLine(f *parser.File, span parser.Span) parser.Span {
 // way poollint cannot read (`before_fork(&DISCONNECT)`, `before_fork
 // method(:x)`): what they do is unknown.
 func OpaqueHooks(r *parser.RubyFile, names ...string) []parser.Call {
+	return blockless(r.TopLevelCalls(names...))
+}
+
+// blockless keeps the calls without a block.
+func blockless(calls []parser.Call) []parser.Call {
 	var out []parser.Call
-	for _, c := range r.TopLevelCalls(names...) {
+	for _, c := range calls {
 		if c.Block == nil {
 			out = append(out, c)
 		}

@@ -47,14 +47,15 @@ func (f PumaFork) Forks() bool {
 // default was computed before config files loaded) and 7.0+ counts the
 // config file's workers too.
 func (a *App) PumaForkOf(p *Process) PumaFork {
-	if !a.loaded {
+	m := a.memoOf(p)
+	if m == nil {
 		return a.pumaForkOf(p)
 	}
-	if p.memo.pumaFork == nil {
+	if m.pumaFork == nil {
 		f := a.pumaForkOf(p)
-		p.memo.pumaFork = &f
+		m.pumaFork = &f
 	}
-	return *p.memo.pumaFork
+	return *m.pumaFork
 }
 
 func (a *App) pumaForkOf(p *Process) PumaFork {
@@ -142,14 +143,15 @@ func (f UnicornFork) Forks() bool {
 
 // UnicornForkOf resolves preload_app for a Unicorn process.
 func (a *App) UnicornForkOf(p *Process) UnicornFork {
-	if !a.loaded {
+	m := a.memoOf(p)
+	if m == nil {
 		return a.unicornForkOf(p)
 	}
-	if p.memo.unicornFork == nil {
+	if m.unicornFork == nil {
 		f := a.unicornForkOf(p)
-		p.memo.unicornFork = &f
+		m.unicornFork = &f
 	}
-	return *p.memo.unicornFork
+	return *m.unicornFork
 }
 
 func (a *App) unicornForkOf(p *Process) UnicornFork {

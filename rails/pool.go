@@ -47,6 +47,22 @@ func spanRef(s parser.Span) string {
 
 // PoolOf evaluates the pool of db in process p (RULES.md "pool P").
 func (a *App) PoolOf(db *DatabaseConfig, p *Process) Pool {
+	m := a.memoOf(p)
+	if m == nil {
+		return a.poolOf(db, p)
+	}
+	if pool, ok := m.pools[db]; ok {
+		return pool
+	}
+	pool := a.poolOf(db, p)
+	if m.pools == nil {
+		m.pools = map[*DatabaseConfig]Pool{}
+	}
+	m.pools[db] = pool
+	return pool
+}
+
+func (a *App) poolOf(db *DatabaseConfig, p *Process) Pool {
 	env := a.bootEnvOf(p, a.EnvOf(p)) // database.yml is read after Rails boots
 	if p.Kind == SidekiqProcess && db.Primary && a.Sidekiq != nil && a.Sidekiq.PoolOverride != nil {
 		ov := a.Sidekiq.PoolOverride

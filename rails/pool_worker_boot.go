@@ -8,13 +8,14 @@ package rails
 // in a real app, rw2_hackster_heroku_followers), so database.yml's pool is
 // not the one those workers get; nil when there is no such call.
 func (a *App) workerBootConfig(p *Process) *ARCall {
-	if !a.loaded {
+	m := a.memoOf(p)
+	if m == nil {
 		return a.readWorkerBootConfig(p)
 	}
-	if !p.memo.bootConfigRead {
-		p.memo.bootConfig, p.memo.bootConfigRead = a.readWorkerBootConfig(p), true
+	if !m.bootConfigRead {
+		m.bootConfig, m.bootConfigRead = a.readWorkerBootConfig(p), true
 	}
-	return p.memo.bootConfig
+	return m.bootConfig
 }
 
 func (a *App) readWorkerBootConfig(p *Process) *ARCall {

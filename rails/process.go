@@ -91,8 +91,6 @@ type Process struct {
 	outer       map[string]string // the environment before inline assignments
 	railsEnv    string            // the default RAILS_ENV
 	description string            // a role's description with its copies (describeRoles)
-
-	memo processMemo // what rules ask again and again, once Load is done (memo.go)
 }
 
 // RailsEnv is the RAILS_ENV the process runs in.

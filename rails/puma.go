@@ -23,6 +23,8 @@ type PumaConfig struct {
 	// DelegatedSpan is where it is called.
 	Delegated     string
 	DelegatedSpan parser.Span
+
+	calls []parser.Call // every top-level call, read once (readPuma)
 }
 
 // Hook is a fork hook block: Puma's before_fork / on_worker_boot /
@@ -48,8 +50,8 @@ var pumaHookNames = []string{"before_fork", "on_worker_boot", "before_worker_boo
 // walked once and sorted by name (a walk per name was 10% of a lint's
 // allocations).
 func readPuma(f *parser.File, r *parser.RubyFile) *PumaConfig {
-	pc := &PumaConfig{File: f, Ruby: r}
 	calls := r.TopLevelCalls()
+	pc := &PumaConfig{File: f, Ruby: r, calls: calls}
 	pc.Threads = guardedOf(r, callsNamed(calls, "threads"), func(c parser.Call) *Value {
 		switch len(c.Args) {
 		case 0:
@@ -91,6 +93,15 @@ func firstArg(r *parser.RubyFile) func(parser.Call) *Value {
 		}
 		return ValueFromRuby(r, c.Args[0])
 	}
+}
+
+// OpaqueHooks is rails.OpaqueHooks of the config's file, from the calls
+// readPuma already walked.
+func (pc *PumaConfig) OpaqueHooks(names ...string) []parser.Call {
+	if pc.calls == nil {
+		return OpaqueHooks(pc.Ruby, names...)
+	}
+	return blockless(callsNamed(pc.calls, names...))
 }
 
 // HooksNamed returns the hooks with one of the given names.

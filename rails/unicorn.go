@@ -13,12 +13,14 @@ type UnicornConfig struct {
 	// Delegated is the last `X.configure ...` call with a receiver: the
 	// config comes partly from elsewhere. "" when there is none.
 	Delegated string
+
+	calls []parser.Call // every top-level call, read once (readUnicorn)
 }
 
 // readUnicorn reads a Unicorn config file, walking its top-level calls once.
 func readUnicorn(f *parser.File, r *parser.RubyFile) *UnicornConfig {
-	uc := &UnicornConfig{File: f, Ruby: r}
 	calls := r.TopLevelCalls()
+	uc := &UnicornConfig{File: f, Ruby: r, calls: calls}
 	uc.WorkerProcesses = guardedOf(r, callsNamed(calls, "worker_processes"), firstArg(r))
 	uc.PreloadApp = guardedOf(r, callsNamed(calls, "preload_app"), firstArg(r))
 	for _, g := range guardedOf(r, callsNamed(calls, "before_fork", "after_fork", "after_worker_ready"), nil) {
@@ -32,6 +34,15 @@ func readUnicorn(f *parser.File, r *parser.RubyFile) *UnicornConfig {
 		}
 	}
 	return uc
+}
+
+// OpaqueHooks is rails.OpaqueHooks of the config's file, from the calls
+// readUnicorn already walked.
+func (uc *UnicornConfig) OpaqueHooks(names ...string) []parser.Call {
+	if uc.calls == nil {
+		return OpaqueHooks(uc.Ruby, names...)
+	}
+	return blockless(callsNamed(uc.calls, names...))
 }
 
 // UnicornConfigOf returns the config file a Unicorn process reads: -c,

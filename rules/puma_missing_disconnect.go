@@ -60,7 +60,7 @@ func pumaHooks(f rails.PumaFork, names ...string) ([]*rails.Hook, bool) {
 	if f.Config == nil {
 		return nil, true
 	}
-	if f.Config.Ruby.HasErrors || len(rails.OpaqueHooks(f.Config.Ruby, names...)) > 0 {
+	if f.Config.Ruby.HasErrors || len(f.Config.OpaqueHooks(names...)) > 0 {
 		return nil, false
 	}
 	hooks := rails.ApplyingHooks(f.Config.Hooks, f.Env, names...)

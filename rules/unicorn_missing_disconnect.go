@@ -54,7 +54,7 @@ func unicornHook(f rails.UnicornFork, name string) (*rails.Hook, bool) {
 	if !f.Forks() || f.Config == nil {
 		return nil, false
 	}
-	if f.Config.Ruby.HasErrors || len(rails.OpaqueHooks(f.Config.Ruby, name)) > 0 {
+	if f.Config.Ruby.HasErrors || len(f.Config.OpaqueHooks(name)) > 0 {
 		return nil, false
 	}
 	hook := lastHook(rails.ApplyingHooks(f.Config.Hooks, f.Env, name))
