@@ -2,7 +2,6 @@ package rails
 
 import (
 	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -58,43 +57,76 @@ func AppRootOf(file string) (string, bool) {
 // does). The walk does not follow symlinked directories, so a link cannot
 // loop it. Callers given several paths dedupe the roots.
 func Discover(path string) ([]string, error) {
+	var roots []string
+	err := DiscoverEach(path, func(root string) { roots = append(roots, root) })
+	return roots, err
+}
+
+// DiscoverEach is Discover handing each root to found as the walk finds
+// it, already in sorted order, so checks can start before the walk ends.
+//
+// The order: apps are not nested, so a directory's children are visited
+// in the order of their paths' strings if an app root sorts by its name
+// and any other directory by its name plus "/" (all that is found under
+// "a" starts with "a/", which sorts after "a-b" but before "a0"). The
+// children of a directory are first told apart as roots or not, then
+// visited in that order; the result is what sorting all roots gives.
+func DiscoverEach(path string, found func(root string)) error {
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if st.Mode().IsRegular() {
 		root, ok := AppRootOf(path)
 		if !ok {
-			return nil, ErrNotInApp
+			return ErrNotInApp
 		}
-		return []string{root}, nil
+		found(root)
+		return nil
 	}
 	if !st.IsDir() {
-		return nil, errors.New("not a directory or a regular file")
+		return errors.New("not a directory or a regular file")
 	}
 	if IsAppRoot(path) {
-		return []string{path}, nil
+		found(path)
+		return nil
 	}
-	var roots []string
-	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == path {
-				return err
-			}
-			return fs.SkipDir // unreadable subdirectory: skip it, keep walking
-		}
-		if !d.IsDir() {
-			return nil
-		}
-		if p != path && skippedDirs[d.Name()] {
-			return fs.SkipDir
-		}
-		if IsAppRoot(p) {
-			roots = append(roots, p)
-			return fs.SkipDir
+	return discoverUnder(path, found, true)
+}
+
+// discoverUnder visits the directories in dir; an unreadable directory
+// below the top is skipped, the walk goes on.
+func discoverUnder(dir string, found func(string), top bool) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		if top {
+			return err
 		}
 		return nil
-	})
-	sort.Strings(roots)
-	return roots, err
+	}
+	type child struct {
+		path, key string
+		root      bool
+	}
+	var children []child
+	for _, e := range entries {
+		if !e.IsDir() || skippedDirs[e.Name()] {
+			continue // files, symlinks (never followed), dependencies
+		}
+		p := filepath.Join(dir, e.Name())
+		if IsAppRoot(p) {
+			children = append(children, child{p, e.Name(), true})
+		} else {
+			children = append(children, child{p, e.Name() + string(filepath.Separator), false})
+		}
+	}
+	sort.Slice(children, func(i, j int) bool { return children[i].key < children[j].key })
+	for _, c := range children {
+		if c.root {
+			found(c.path)
+		} else {
+			_ = discoverUnder(c.path, found, false)
+		}
+	}
+	return nil
 }

@@ -95,3 +95,37 @@ func TestDiscoverFile(t *testing.T) {
 		t.Errorf("Discover(.) = %q, %v; want %q", roots, err, want)
 	}
 }
+
+// DiscoverEach hands roots on in the order sorting all of them gives,
+// though it walks: names that sort around "/" ("a-b", "a.b" before "a/",
+// "a0" after it), roots next to directories holding roots, and depth.
+func TestDiscoverEachFindsRootsInSortedOrder(t *testing.T) {
+	files := map[string]string{}
+	for _, app := range []string{
+		"a/x", "a/x-y", "a/x/z" /* nested under an app: not found */, "a-b", "a.b/q", "a0",
+		"a/b c", "a/b/c", "a/b-c", "a/b/c-d/e", "A", "z/y/x/w", "z/y-", "z/y0/k",
+		"vendor/gems/skipped", "b/node_modules/skipped",
+	} {
+		files[app+"/Gemfile"] = ""
+		files[app+"/config/database.yml"] = ""
+	}
+	files["a/b/README"] = ""
+	dir := writeTree(t, files)
+	var got []string
+	if err := DiscoverEach(dir, func(root string) { got = append(got, root) }); err != nil {
+		t.Fatal(err)
+	}
+	want := slices.Clone(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("roots in walk order\n%q\nwant sorted\n%q", got, want)
+	}
+	if len(got) != 13 {
+		t.Errorf("found %d roots, want 13: %q", len(got), got)
+	}
+	for _, r := range got {
+		if rel, _ := filepath.Rel(dir, r); rel == filepath.FromSlash("a/x/z") || filepath.Base(r) == "skipped" {
+			t.Errorf("found %s, which is nested in an app or in a skipped directory", rel)
+		}
+	}
+}

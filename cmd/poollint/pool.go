@@ -55,10 +55,8 @@ type result struct {
 // checked; allRead says whether that never happened. An error from use
 // (the output cannot be written) stops the run and is returned.
 func checkEach(cfg lintConfig, stderr io.Writer, check checkFunc, use func(report.App) error) (allRead bool, err error) {
-	jobs := discoverJobs(cfg)
 	workers := max(runtime.GOMAXPROCS(0), 1)
-	window := 2 * workers
-	p := &pool{jobs: jobs, done: make([]*result, len(jobs)), allRead: true}
+	p := &pool{window: 2 * workers, discovering: true, allRead: true}
 	p.room = sync.NewCond(&p.mu)
 	hand := func(r *result) {
 		if r.after != nil {
@@ -77,15 +75,23 @@ func checkEach(cfg lintConfig, stderr io.Writer, check checkFunc, use func(repor
 			}
 		}
 	}
+	// Discovery walks while the first apps are checked.
+	go func() {
+		discoverJobs(cfg, p.add)
+		p.mu.Lock()
+		p.discovering = false
+		p.room.Broadcast()
+		p.mu.Unlock()
+	}()
 	var wg sync.WaitGroup
-	for range min(workers, len(jobs)) {
+	for range workers {
 		wg.Go(func() {
 			for {
-				i, ok := p.take(window)
+				i, j, ok := p.take()
 				if !ok {
 					return
 				}
-				p.finish(i, runJob(jobs[i], check), hand)
+				p.finish(i, runJob(j, check), hand)
 			}
 		})
 	}
@@ -93,31 +99,46 @@ func checkEach(cfg lintConfig, stderr io.Writer, check checkFunc, use func(repor
 	return p.allRead, p.err
 }
 
-// pool is the shared state of checkEach's workers, under mu.
+// pool is the shared state of checkEach's workers and discovery, under mu.
 type pool struct {
-	mu      sync.Mutex
-	room    *sync.Cond // signalled when the window moves or the run stops
-	jobs    []job
-	done    []*result // finished jobs not handed on yet
-	next    int       // the next job to take
-	handed  int       // jobs handed on, in order
-	allRead bool
-	err     error // use failed: the run stops
+	mu          sync.Mutex
+	room        *sync.Cond // signalled when a job comes, the window moves or the run stops
+	window      int        // most jobs taken but not handed on
+	jobs        []job      // discovered so far
+	done        []*result  // finished jobs not handed on yet, by job
+	discovering bool       // more jobs may come
+	next        int        // the next job to take
+	handed      int        // jobs handed on, in order
+	allRead     bool
+	err         error // use failed: the run stops
+}
+
+// add queues a discovered job.
+func (p *pool) add(j job) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.jobs = append(p.jobs, j)
+	p.done = append(p.done, nil)
+	p.room.Signal()
 }
 
 // take returns the next job to run, waiting while the window of jobs
-// finished but not handed on is full; ok is false when none is left.
-func (p *pool) take(window int) (int, bool) {
+// taken but not handed on is full or discovery has not found the next
+// one yet; ok is false when none is left.
+func (p *pool) take() (int, job, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for p.err == nil && p.next < len(p.jobs) && p.next-p.handed >= window {
+	for p.err == nil {
+		if p.next < len(p.jobs) && p.next-p.handed < p.window {
+			p.next++
+			return p.next - 1, p.jobs[p.next-1], true
+		}
+		if p.next >= len(p.jobs) && !p.discovering {
+			break
+		}
 		p.room.Wait()
 	}
-	if p.err != nil || p.next >= len(p.jobs) {
-		return 0, false
-	}
-	p.next++
-	return p.next - 1, true
+	return 0, job{}, false
 }
 
 // finish records job i's result and hands on, in order, every finished
@@ -130,6 +151,7 @@ func (p *pool) finish(i int, r *result, hand func(*result)) {
 	for p.err == nil && p.handed < len(p.jobs) && p.done[p.handed] != nil {
 		r := p.done[p.handed]
 		p.done[p.handed] = nil
+		p.jobs[p.handed] = job{}
 		p.handed++
 		moved = true
 		hand(r)
@@ -152,35 +174,34 @@ func runJob(j job, check checkFunc) *result {
 }
 
 // discoverJobs finds the apps at or under every PATH, in order, with the
-// messages about PATHs that hold none at their place.
-func discoverJobs(cfg lintConfig) []job {
-	var jobs []job
+// messages about PATHs that hold none at their place, and hands each on
+// to add as it is found.
+func discoverJobs(cfg lintConfig, add func(job)) {
 	seen := map[string]bool{} // `poollint . myapp` lints myapp once
 	abs := absOnce()
 	for _, path := range cfg.paths {
-		roots, err := rails.Discover(path)
+		found := 0
+		err := rails.DiscoverEach(path, func(root string) {
+			found++
+			if abs, err := abs(root); err == nil {
+				if seen[abs] {
+					return
+				}
+				seen[abs] = true
+			}
+			add(job{root: root, display: displayPath(path, root)})
+		})
 		switch {
 		case errors.Is(err, rails.ErrNotInApp):
 			// A file of another service in a monorepo (pre-commit passes
 			// file names): nothing of poollint's to check, not a failure.
-			jobs = append(jobs, job{msg: fmt.Sprintf("poollint: %s: not inside a Rails app; skipped\n", redact.Path(path))})
-			continue
+			add(job{msg: fmt.Sprintf("poollint: %s: not inside a Rails app; skipped\n", redact.Path(path))})
 		case err != nil:
-			jobs = append(jobs, job{msg: fmt.Sprintf("poollint: %s: %s\n", redact.Path(path), redact.Message(withoutPath(err).Error())), err: err})
-		case len(roots) == 0:
-			jobs = append(jobs, job{msg: fmt.Sprintf("poollint: no Rails app found under %s (an app root has config/ plus Gemfile or config/application.rb)\n", redact.Path(path)), err: errNoApp})
-		}
-		for _, root := range roots { // a walk that failed part-way still lints what it found
-			if abs, err := abs(root); err == nil {
-				if seen[abs] {
-					continue
-				}
-				seen[abs] = true
-			}
-			jobs = append(jobs, job{root: root, display: displayPath(path, root)})
+			add(job{msg: fmt.Sprintf("poollint: %s: %s\n", redact.Path(path), redact.Message(withoutPath(err).Error())), err: err})
+		case found == 0:
+			add(job{msg: fmt.Sprintf("poollint: no Rails app found under %s (an app root has config/ plus Gemfile or config/application.rb)\n", redact.Path(path)), err: errNoApp})
 		}
 	}
-	return jobs
 }
 
 var errNoApp = errors.New("no Rails app found")
