@@ -211,32 +211,39 @@ func (r *RubyFile) Span(n *Node) Span {
 // Text inside string literals is kept as written. Two word tokens that were
 // separated in the source keep one space between them (`(a and b)`).
 func (r *RubyFile) CompactText(n *Node) string {
-	if n == nil {
+	if n == nil || isNoise(n) {
 		return ""
 	}
-	var b strings.Builder
+	if n.kidCount == 0 {
+		return r.Text(n)
+	}
+	var b []byte
 	prevEnd := -1
-	r.walk([]step{{node: n}}, func(path []step) bool {
-		leaf := path[len(path)-1].node
-		if leaf.ChildCount() > 0 {
-			return true
+	nodes := n.tree.nodes
+	for i := n.index; i < n.next; {
+		c := &nodes[i]
+		switch {
+		case isNoise(c):
+			i = c.next
+			continue
+		case c.kidCount > 0:
+			i++
+			continue
 		}
-		tok := r.Text(leaf)
-		if tok == "" {
-			return false
+		i = c.next
+		start, end := int(c.start), int(c.end)
+		if start >= end || end > len(r.src) {
+			continue
 		}
-		start := int(leaf.StartByte())
-		if b.Len() > 0 && start > prevEnd && isWordByte(lastByte(b.String())) && isWordByte(tok[0]) {
-			b.WriteByte(' ')
+		tok := r.src[start:end]
+		if len(b) > 0 && start > prevEnd && isWordByte(b[len(b)-1]) && isWordByte(tok[0]) {
+			b = append(b, ' ')
 		}
-		b.WriteString(tok)
-		prevEnd = int(leaf.EndByte())
-		return false
-	})
-	return b.String()
+		b = append(b, tok...)
+		prevEnd = end
+	}
+	return string(b)
 }
-
-func lastByte(s string) byte { return s[len(s)-1] }
 
 func isWordByte(c byte) bool {
 	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= utf8.RuneSelf
@@ -470,7 +477,8 @@ func walkTree(prefix []step, visit func(path []step) bool) {
 	if len(prefix) == 0 || prefix[len(prefix)-1].node == nil {
 		return
 	}
-	path := append([]step(nil), prefix...)
+	path := make([]step, len(prefix), len(prefix)+16) // most trees are shallow
+	copy(path, prefix)
 	base := len(path) - 1 // path index of the start node
 	start := prefix[base].node
 	nodes := start.tree.nodes

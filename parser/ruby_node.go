@@ -9,7 +9,14 @@ func Walk(n *Node, visit func(*Node) bool) {
 	if n == nil {
 		return
 	}
-	walkTree([]step{{node: n}}, func(path []step) bool { return visit(path[len(path)-1].node) })
+	nodes := n.tree.nodes
+	for i := n.index; i < n.next; {
+		if c := &nodes[i]; !isNoise(c) && visit(c) {
+			i++
+		} else {
+			i = c.next // not entered
+		}
+	}
 }
 
 // Children returns all of n's children, extras included, in order.

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -215,6 +216,53 @@ func TestPathToEveryNode(t *testing.T) {
 				if path[j].node.Parent() != path[j-1].node {
 					t.Fatalf("%s: path to node %d breaks at step %d", r.File.Path, i, j)
 				}
+			}
+		}
+	}
+}
+
+// Walk and CompactText loop over a subtree's nodes without a path; they
+// give what the path walk gives, for every node of every golden file.
+func TestPathlessWalksMatchWalkTree(t *testing.T) {
+	compactByPath := func(r *RubyFile, n *Node) string {
+		var b strings.Builder
+		prevEnd := -1
+		walkTree([]step{{node: n}}, func(path []step) bool {
+			leaf := path[len(path)-1].node
+			if leaf.ChildCount() > 0 {
+				return true
+			}
+			tok := r.Text(leaf)
+			if tok == "" {
+				return false
+			}
+			start := int(leaf.StartByte())
+			if b.Len() > 0 && start > prevEnd && isWordByte(b.String()[b.Len()-1]) && isWordByte(tok[0]) {
+				b.WriteByte(' ')
+			}
+			b.WriteString(tok)
+			prevEnd = int(leaf.EndByte())
+			return false
+		})
+		return b.String()
+	}
+	for _, r := range rubyCorpus(t) {
+		for i := range r.Root.tree.nodes {
+			n := &r.Root.tree.nodes[i]
+			if got, want := r.CompactText(n), compactByPath(r, n); got != want {
+				t.Fatalf("%s: CompactText of the %s at %d is %q, the path walk gives %q", r.File.Path, n.Type(), n.StartByte(), got, want)
+			}
+		}
+		for _, prune := range []string{"", "call", "argument_list"} {
+			var got, want []*Node
+			Walk(r.Root, func(n *Node) bool { got = append(got, n); return n.Type() != prune })
+			walkTree([]step{{node: r.Root}}, func(path []step) bool {
+				n := path[len(path)-1].node
+				want = append(want, n)
+				return n.Type() != prune
+			})
+			if !slices.Equal(got, want) {
+				t.Fatalf("%s: Walk visited %d nodes, the path walk %d", r.File.Path, len(got), len(want))
 			}
 		}
 	}
