@@ -20,8 +20,10 @@ type Rendering struct {
 	Src []byte
 	// From[i] and To[i] are the original range rendered byte i came from:
 	// To = From+1 for a copied byte; a whole tag's range for text computed
-	// from a tag (a loop variable, an alias name).
-	From, To []int
+	// from a tag (a loop variable, an alias name). They are offsets of the
+	// original file, which the loader caps far below 2 GiB
+	// (rails.MaxFileSize), so int32: 8 bytes per rendered byte, not 16.
+	From, To []int32
 }
 
 // Copy appends src[s:e] of the original file.
@@ -31,7 +33,7 @@ func (r *Rendering) Copy(src []byte, s, e int) {
 	}
 	r.Src = append(r.Src, src[s:e]...)
 	r.From, r.To = slices.Grow(r.From, e-s), slices.Grow(r.To, e-s)
-	for i := s; i < e; i++ {
+	for i := int32(s); i < int32(e); i++ {
 		r.From = append(r.From, i)
 		r.To = append(r.To, i+1)
 	}
@@ -42,14 +44,14 @@ func (r *Rendering) Computed(text string, s, e int) {
 	r.Src = append(r.Src, text...)
 	r.From, r.To = slices.Grow(r.From, len(text)), slices.Grow(r.To, len(text))
 	for range len(text) {
-		r.From = append(r.From, s)
-		r.To = append(r.To, e)
+		r.From = append(r.From, int32(s))
+		r.To = append(r.To, int32(e))
 	}
 }
 
 // renderMap is a Rendering's map, kept by the YAMLDoc parsed from it.
 type renderMap struct {
-	from, to []int
+	from, to []int32
 	size     int // length of the original file
 }
 
@@ -57,15 +59,15 @@ type renderMap struct {
 func (m *renderMap) span(s, e int) (int, int) {
 	start := m.size
 	if s < len(m.from) {
-		start = m.from[s]
+		start = int(m.from[s])
 	}
 	if e <= s || e > len(m.to) {
 		if e > len(m.to) && len(m.to) > 0 && s < e {
-			return start, max(start, m.to[len(m.to)-1])
+			return start, max(start, int(m.to[len(m.to)-1]))
 		}
 		return start, start
 	}
-	return start, max(start, m.to[e-1])
+	return start, max(start, int(m.to[e-1]))
 }
 
 // copied reports whether [s, e) of the rendering is a verbatim copy of one

@@ -1,6 +1,7 @@
 package rails
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"strings"
@@ -80,7 +81,7 @@ func renderERBVariants(f *parser.File, nodes []*erbNode, env Env, railsEnv strin
 // sizedRendering is an empty rendering with room for n bytes: a
 // rendering is about as long as its template.
 func sizedRendering(n int) parser.Rendering {
-	return parser.Rendering{Src: make([]byte, 0, n), From: make([]int, 0, n), To: make([]int, 0, n)}
+	return parser.Rendering{Src: make([]byte, 0, n), From: make([]int32, 0, n), To: make([]int32, 0, n)}
 }
 
 // choose picks one of n options at the next decision point.
@@ -302,10 +303,10 @@ func structural(src []byte, t parser.ERBTag) bool {
 		return true
 	}
 	rest := src[t.End:]
-	if i := strings.IndexAny(string(rest), " \t\r\n"); i >= 0 {
+	if i := bytes.IndexAny(rest, " \t\r\n"); i >= 0 {
 		rest = rest[:i]
 	}
-	return strings.HasSuffix(string(rest), ":") || (len(rest) == 0 && t.End < len(src) && src[t.End] == ':')
+	return bytes.HasSuffix(rest, []byte(":")) || (len(rest) == 0 && t.End < len(src) && src[t.End] == ':')
 }
 
 // wholeLines reports whether an output tag stands alone on its line,
