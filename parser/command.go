@@ -2,8 +2,6 @@ package parser
 
 import (
 	"strings"
-
-	"mvdan.cc/sh/v3/syntax"
 )
 
 // Deployment files write commands outside a Procfile: a Kamal role's
@@ -25,7 +23,8 @@ func ParseCommand(f *File, name string, start, end int) ProcfileEntry {
 		CommandSpan: f.Span(start, end),
 		Raw:         raw,
 	}
-	sh := syntax.NewParser(syntax.Variant(syntax.LangBash))
+	sh := getBashParser()
+	defer putBashParser(sh)
 	parseCommand(sh, wordBuilder{f: f, src: raw, base: start}, &e)
 	return e
 }

@@ -90,7 +90,8 @@ type Procfile struct {
 // as a whole: every problem is recorded against its line.
 func ParseProcfile(f *File) *Procfile {
 	pf := &Procfile{}
-	sh := syntax.NewParser(syntax.Variant(syntax.LangBash))
+	sh := getBashParser()
+	defer putBashParser(sh)
 	firstLine := map[string]int{}
 	for line := 1; line <= f.Lines.LineCount(); line++ {
 		start, _ := f.Lines.LineBounds(line)
