@@ -1,9 +1,13 @@
 // See ruby_export.h. tree-sitter's C library is compiled into the binary
 // by github.com/smacker/go-tree-sitter and the grammar by its ruby
-// package; this file only declares the functions it calls. They are weak
-// so that cgo's own test link of this package, which does not hold them,
-// succeeds; the real link resolves them, and ruby_tree_test.go checks the
-// whole record against go-tree-sitter's view of the same trees.
+// package; this file only declares the functions it calls, and the final
+// (external) link resolves them to that copy. The link cgo makes of this
+// package alone to list its dynamic imports cannot resolve them; since Go
+// 1.19 that only marks the package for external linking, which a cgo
+// package outside the standard library gets anyway (golang.org/issue/52863).
+// ruby_tree_test.go checks the whole record against go-tree-sitter's view
+// of the same trees, which also catches declarations here that drift from
+// the compiled library.
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -24,29 +28,28 @@ typedef struct {
 	uint32_t context[3];
 } TSTreeCursor;
 
-#define WEAK __attribute__((weak))
-extern const TSLanguage *tree_sitter_ruby(void) WEAK;
-extern TSParser *ts_parser_new(void) WEAK;
-extern void ts_parser_delete(TSParser *) WEAK;
-extern bool ts_parser_set_language(TSParser *, const TSLanguage *) WEAK;
-extern TSTree *ts_parser_parse_string(TSParser *, const TSTree *, const char *, uint32_t) WEAK;
-extern void ts_parser_reset(TSParser *) WEAK;
-extern void ts_tree_delete(TSTree *) WEAK;
-extern TSNode ts_tree_root_node(const TSTree *) WEAK;
-extern TSTreeCursor ts_tree_cursor_new(TSNode) WEAK;
-extern void ts_tree_cursor_delete(TSTreeCursor *) WEAK;
-extern bool ts_tree_cursor_goto_first_child(TSTreeCursor *) WEAK;
-extern bool ts_tree_cursor_goto_next_sibling(TSTreeCursor *) WEAK;
-extern bool ts_tree_cursor_goto_parent(TSTreeCursor *) WEAK;
-extern TSNode ts_tree_cursor_current_node(const TSTreeCursor *) WEAK;
-extern uint16_t ts_tree_cursor_current_field_id(const TSTreeCursor *) WEAK;
-extern uint16_t ts_node_symbol(TSNode) WEAK;
-extern uint32_t ts_node_start_byte(TSNode) WEAK;
-extern uint32_t ts_node_end_byte(TSNode) WEAK;
-extern bool ts_node_is_named(TSNode) WEAK;
-extern bool ts_node_is_missing(TSNode) WEAK;
-extern bool ts_node_is_extra(TSNode) WEAK;
-extern bool ts_node_has_error(TSNode) WEAK;
+extern const TSLanguage *tree_sitter_ruby(void);
+extern TSParser *ts_parser_new(void);
+extern void ts_parser_delete(TSParser *);
+extern bool ts_parser_set_language(TSParser *, const TSLanguage *);
+extern TSTree *ts_parser_parse_string(TSParser *, const TSTree *, const char *, uint32_t);
+extern void ts_parser_reset(TSParser *);
+extern void ts_tree_delete(TSTree *);
+extern TSNode ts_tree_root_node(const TSTree *);
+extern TSTreeCursor ts_tree_cursor_new(TSNode);
+extern void ts_tree_cursor_delete(TSTreeCursor *);
+extern bool ts_tree_cursor_goto_first_child(TSTreeCursor *);
+extern bool ts_tree_cursor_goto_next_sibling(TSTreeCursor *);
+extern bool ts_tree_cursor_goto_parent(TSTreeCursor *);
+extern TSNode ts_tree_cursor_current_node(const TSTreeCursor *);
+extern uint16_t ts_tree_cursor_current_field_id(const TSTreeCursor *);
+extern uint16_t ts_node_symbol(TSNode);
+extern uint32_t ts_node_start_byte(TSNode);
+extern uint32_t ts_node_end_byte(TSNode);
+extern bool ts_node_is_named(TSNode);
+extern bool ts_node_is_missing(TSNode);
+extern bool ts_node_is_extra(TSNode);
+extern bool ts_node_has_error(TSNode);
 
 void *pl_parser_new(void) {
 	TSParser *p = ts_parser_new();
