@@ -17,12 +17,21 @@ var update = flag.Bool("update", false, "rewrite budget/testdata")
 
 const appsDir = "../testdata/apps"
 
+// platformCases are rule cases of other platforms whose budget is worth
+// a golden too: each speaks its platform's words (one-off Machines, jobs,
+// containers; Fly's release_command; the Redis limit line).
+var platformCases = []string{"fly_processes", "render_web_worker_fires", "compose_sidekiq_replicas"}
+
 // TestGolden renders the budget of every budget_* case of testdata/apps
-// as text and JSON and compares with budget/testdata/<case>.txt/.json.
+// (and of platformCases) as text and JSON and compares with
+// budget/testdata/<case>.txt/.json.
 func TestGolden(t *testing.T) {
 	cases, err := filepath.Glob(filepath.Join(appsDir, "budget_*"))
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, c := range platformCases {
+		cases = append(cases, filepath.Join(appsDir, c))
 	}
 	n := 0
 	for _, dir := range cases {

@@ -79,7 +79,7 @@ func writeRedis(w io.Writer, r *rails.RedisBudget, unit string) {
 	for _, rr := range r.Rows {
 		t.add(rr.Row.Name, rr.Role, cell(rr.Row.Dynos), cell(rr.Row.PerDyno), cell(rr.PerProcess), totalCell(rr.Total), "")
 	}
-	for _, line := range limitLines(r.Total, r.Complete, r.Limit, "unknown: app.json names no heroku-redis or heroku-key-value-store plan") {
+	for _, line := range limitLines(r.Total, r.Complete, r.Limit, "unknown: "+r.LimitUnknown) {
 		t.add(line[0], "", "", "", "", line[1], line[2])
 	}
 	t.write(w)

@@ -124,6 +124,10 @@ type Role struct {
 	// OwnEnv is where a fix may add a variable to this role alone; nil
 	// when the platform or the file's shape gives no such place.
 	OwnEnv *EnvMapping
+	// OncePerDeploy, set for a release step (Fly's release_command), says
+	// in the platform's words how it runs: once per deploy, not alongside
+	// the other roles, so the budget leaves it out.
+	OncePerDeploy string
 }
 
 // EnvMapping locates a role's own environment in its file: the mapping of

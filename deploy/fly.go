@@ -88,6 +88,10 @@ func readFly(r Reader) []*Deployment {
 			Name: "release", Deployment: d, Span: v.kspan,
 			Command: &e, CommandSource: "[deploy] release_command of " + flyFile, Env: env,
 			Copies: Copies{N: 1, Unit: Fly.Unit(), Span: v.kspan, Source: "release_command runs on one temporary machine before each deploy"},
+			// "The release command is run in a temporary VM that is created
+			// just before your application is deployed" (fly.io/docs, the
+			// [deploy] section of fly.toml).
+			OncePerDeploy: "runs once per deploy in a temporary Machine",
 		})
 	}
 	return []*Deployment{d}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/poollint/poollint/deploy"
 	"github.com/poollint/poollint/parser"
 )
 
@@ -196,7 +197,7 @@ func (a *App) Budget() Budget {
 // budgetOf computes the budget of some of the app's processes: one
 // deployment's (capacity_deploy.go).
 func (a *App) budgetOf(processes []*Process, deployment, unit string) Budget {
-	bb := &budgetBuilder{app: a, servers: map[string]*DatabaseServer{}, b: Budget{Deployment: deployment, Unit: unit}}
+	bb := &budgetBuilder{app: a, servers: map[string]*DatabaseServer{}, b: Budget{Deployment: deployment, Unit: unit}, platform: deploymentPlatform(processes)}
 	bb.providedVars()
 	for _, p := range processes {
 		if why, out := a.excludedFromBudget(p); out {
@@ -231,6 +232,7 @@ func (a *App) budgetOf(processes []*Process, deployment, unit string) Budget {
 type budgetBuilder struct {
 	app      *App
 	b        Budget
+	platform deploy.Platform // 0: Heroku (a Procfile, implied processes)
 	servers  map[string]*DatabaseServer
 	order    []*DatabaseServer
 	provided map[string]bool // URL variables the platform sets
@@ -249,10 +251,16 @@ func (bb *budgetBuilder) note(subject, text string) {
 	bb.b.Notes = append(bb.b.Notes, Note{Subject: subject, Text: text})
 }
 
-// excludedFromBudget leaves out the release phase: Heroku runs it once per
-// deploy in a one-off dyno, like `heroku run` and Scheduler jobs, which
-// have no Procfile line at all. A formation that names it brings it back.
+// excludedFromBudget leaves out a release step. Heroku runs the
+// Procfile's release process once per deploy in a one-off dyno, like
+// `heroku run` and Scheduler jobs, which have no Procfile line at all (a
+// formation that names it brings it back); a deployment file's release
+// step (Fly's release_command) says how it runs. A role another platform
+// merely names release runs as any other.
 func (a *App) excludedFromBudget(p *Process) (string, bool) {
+	if p.Role != nil {
+		return p.Role.OncePerDeploy, p.Role.OncePerDeploy != ""
+	}
 	if p.Name != "release" {
 		return "", false
 	}

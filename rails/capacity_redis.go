@@ -15,7 +15,9 @@ type RedisBudget struct {
 	Total    int
 	Complete bool
 	Limit    Limit
-	notes    []Note
+	// LimitUnknown says why Limit is unknown, for the table's limit line.
+	LimitUnknown string
+	notes        []Note
 }
 
 // RedisRow is one process type's Redis connections.
@@ -87,8 +89,15 @@ func (a *App) redisBudget(rows []*BudgetRow, heroku bool) *RedisBudget {
 	if heroku {
 		rb.Limit = a.redisPlanLimit() // app.json's add-on is the Heroku app's Redis only
 	}
-	if rb.Limit.Note != "" {
+	switch {
+	case rb.Limit.Known:
+	case rb.Limit.Note != "":
+		rb.LimitUnknown = "see the notes"
 		note("redis", rb.Limit.Note)
+	case heroku:
+		rb.LimitUnknown = "app.json names no heroku-redis or heroku-key-value-store plan"
+	default:
+		rb.LimitUnknown = "poollint reads a Redis limit only from a Heroku app's add-on plan in app.json"
 	}
 	note("redis", "Sidekiq's pools open connections lazily: these are the most each process can open; Action Cable, Rails.cache and other Redis clients are not counted, nor a size set with config.redis = { size: ... }")
 	return rb
