@@ -97,7 +97,7 @@ func Run(app *rails.App, opts Options) []Diagnostic {
 		}
 	}
 	Sort(out)
-	return out
+	return dropRepeats(out)
 }
 
 // Sort orders diagnostics by file, line, column, then rule ID.
