@@ -162,6 +162,11 @@ func (a *App) parseVariant(f *parser.File, v *erbVariant, depth int) (*parser.YA
 		if inc == nil {
 			return nil, nil
 		}
+		if hasERBCode(inc) {
+			if d2, handled := a.renderedYAML(inc, depth+1); handled {
+				return d2, nil // as below, without the masked parse
+			}
+		}
 		d, err := parser.ParseYAML(inc)
 		if err == nil && !d.DynamicStructure {
 			d.Scope = newERBScope(a.RailsEnv)

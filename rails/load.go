@@ -147,6 +147,14 @@ func (a *App) loadVersions() {
 // document whose structure ERB generates is kept (what it shows is read)
 // but reported too.
 func (a *App) parseYAML(f *parser.File) *parser.YAMLDoc {
+	if hasERBCode(f) {
+		// A code tag makes the masked document dynamic, when it parses at
+		// all, and the renderer takes every template with tags: the
+		// masked parse would be thrown away.
+		if rendered, handled := a.renderedYAML(f, 0); handled {
+			return rendered
+		}
+	}
 	// A template whose ERB shapes it is often not YAML until rendered:
 	// its error is located only if the renderer does not take the file.
 	doc, err := parser.ParseYAMLUnlocated(f)
@@ -178,6 +186,22 @@ func (a *App) parseYAML(f *parser.File) *parser.YAMLDoc {
 		}
 	}
 	return doc
+}
+
+// hasERBCode reports whether f has an ERB code tag (`<% if x %>`,
+// `<% name = ... %>`): parser.ParseYAML marks such a document dynamic
+// (YAMLDoc.erbReasonFromNodes), so the model reads its renderings.
+func hasERBCode(f *parser.File) bool {
+	tags, err := parser.ScanERB(f.Src)
+	if err != nil {
+		return false
+	}
+	for _, t := range tags {
+		if t.Kind == parser.ERBCode {
+			return true
+		}
+	}
+	return false
 }
 
 // locateError turns a parser error "path:LINE: message" into the span of
