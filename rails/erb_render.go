@@ -203,10 +203,13 @@ func decideCondition(cond *Value, env Env) (truth, known bool) {
 // freeVars lists the variables cond reads that env does not set and that
 // have no written default.
 func freeVars(cond *Value, env Env) []string {
-	defaulted := map[*Value]bool{}
+	var defaulted map[*Value]bool // made at the first `||`
 	var out []string
 	cond.Walk(func(n *Value) {
 		if n.Op == OpOr && len(n.Args) > 0 {
+			if defaulted == nil {
+				defaulted = map[*Value]bool{}
+			}
 			n.Args[0].Walk(func(m *Value) { defaulted[m] = true })
 		}
 		if n.Op != OpEnv || defaulted[n] {

@@ -36,6 +36,9 @@ func (g *Guarded) Applies(env Env) bool {
 // worst case among them, the largest value (guarded_variants.go): `if
 // n.positive? then workers n else workers 0 end` is not 0 workers.
 func lastApplying(gs []*Guarded, env Env) *Guarded {
+	if len(undecidedKeys(gs, env)) == 0 {
+		return lastDecided(gs, env) // the one variant: no list to build
+	}
 	return worstByValue(Variants(gs, env), env).Call
 }
 

@@ -59,27 +59,23 @@ func conditionKey(r *parser.RubyFile, c parser.Condition) condKey {
 // in order of first appearance over the enumeration. With every condition
 // decided there is exactly one variant and When is "".
 func Variants(gs []*Guarded, env Env) []Variant {
-	var unknown []condKey
-	seen := map[string]bool{}
-	for _, g := range gs {
-		for i, c := range g.Conds {
-			if _, ok := decideCondition(c, env); ok || i >= len(g.keys) {
-				continue
-			}
-			if k := g.keys[i]; !seen[k.id] {
-				seen[k.id] = true
-				unknown = append(unknown, k)
-			}
-		}
-	}
+	unknown := undecidedKeys(gs, env)
 	enumerated := unknown
 	if len(enumerated) > maxAssumedConditions {
 		enumerated = enumerated[:maxAssumedConditions]
 	}
+	if len(enumerated) == 0 {
+		// Every condition decided (the usual case): one variant, what
+		// the loop below finds for its one mask, without its maps.
+		last := lastDecided(gs, env)
+		return []Variant{{Call: last, When: describeAssumptions(last, nil, nil, env)}}
+	}
 	var out []Variant
 	found := map[*Guarded]bool{}
+	// One map for every mask: each mask sets every enumerated key, and
+	// nothing keeps the map past its iteration.
+	assumed := make(map[string]bool, len(enumerated))
 	for mask := 0; mask < 1<<len(enumerated); mask++ {
-		assumed := map[string]bool{}
 		for i, k := range enumerated {
 			assumed[k.id] = mask&(1<<i) != 0
 		}
@@ -96,6 +92,40 @@ func Variants(gs []*Guarded, env Env) []Variant {
 		out = append(out, Variant{Call: last, When: describeAssumptions(last, enumerated, assumed, env)})
 	}
 	return out
+}
+
+// lastDecided is the last call of gs that applies in env, undecided
+// conditions counting as true: the one variant when none is enumerated.
+func lastDecided(gs []*Guarded, env Env) *Guarded {
+	var last *Guarded
+	for _, g := range gs {
+		if g.appliesAssuming(env, nil) {
+			last = g
+		}
+	}
+	return last
+}
+
+// undecidedKeys lists, once each, the conditions of gs that env does not
+// decide and that can be enumerated.
+func undecidedKeys(gs []*Guarded, env Env) []condKey {
+	var unknown []condKey
+	var seen map[string]bool
+	for _, g := range gs {
+		for i, c := range g.Conds {
+			if _, ok := decideCondition(c, env); ok || i >= len(g.keys) {
+				continue
+			}
+			if k := g.keys[i]; !seen[k.id] {
+				if seen == nil {
+					seen = map[string]bool{}
+				}
+				seen[k.id] = true
+				unknown = append(unknown, k)
+			}
+		}
+	}
+	return unknown
 }
 
 // appliesAssuming is Applies with the unknown conditions in assumed taken
@@ -135,11 +165,14 @@ func describeAssumptions(winner *Guarded, enumerated []condKey, assumed map[stri
 		keys = enumerated
 	}
 	var parts []string
-	done := map[string]bool{}
+	var done map[string]bool
 	for _, k := range keys {
 		a, has := assumed[k.id]
 		if !has || done[k.id] {
 			continue
+		}
+		if done == nil {
+			done = map[string]bool{}
 		}
 		done[k.id] = true
 		verb := " holds"
