@@ -32,6 +32,9 @@ const maxScriptDepth = 5
 type Hop struct {
 	File string
 	Line int
+	// PassThrough marks a line that only runs the script's arguments
+	// unchanged (script_passthrough.go): messages leave it out.
+	PassThrough bool
 }
 
 func (h Hop) String() string { return h.File + ":" + strconv.Itoa(h.Line) }
@@ -46,10 +49,14 @@ type Followed struct {
 	Via   []Hop
 }
 
-// Chain renders the hops for messages: " → bin/start-app:4".
+// Chain renders the hops for messages: " → bin/start-app:4", without
+// pass-through lines.
 func Chain(via []Hop) string {
 	var sb strings.Builder
 	for _, h := range via {
+		if h.PassThrough {
+			continue
+		}
 		sb.WriteString(" → ")
 		sb.WriteString(h.String())
 	}
@@ -70,7 +77,7 @@ func Follow(r Reader, e *parser.ProcfileEntry, lookup func(string) (string, bool
 	// it is started in (script, shell and procfile add them); here they
 	// only decide branches.
 	// A -c text at the top spans the command's own file.
-	top := &frame{f: parser.NewFile(e.Span.File, "", nil), vars: map[string]varValue{}, funcs: map[string]*syntax.Stmt{}}
+	top := &frame{f: parser.NewFile(e.Span.File, "", nil), vars: map[string]varValue{}, funcs: map[string]*syntax.Stmt{}, givenArgs: -1}
 	fl.seedVars(top, e.Env)
 	procs, _ := fl.command(top, *e, e.Wrappers, false)
 	if fl.gaveUp {
@@ -140,13 +147,18 @@ type frame struct {
 	via   []Hop
 	funcs map[string]*syntax.Stmt
 	depth int
+	// givenArgs is how many arguments a script file was given (-1 for any
+	// other frame), inherited how much of env it was started with: what a
+	// pass-through line compares with.
+	givenArgs, inherited int
 }
 
 // child is a frame for a script the current one runs: it inherits the
 // environment so far (the caller's assignments are exported to it).
 func (fr *frame) child(f *parser.File, args []parser.Word, extra []parser.Assign, hop []Hop) *frame {
-	c := &frame{f: f, text: string(f.Src), args: args, via: hop, funcs: map[string]*syntax.Stmt{}, depth: fr.depth + 1}
+	c := &frame{f: f, text: string(f.Src), args: args, via: hop, funcs: map[string]*syntax.Stmt{}, depth: fr.depth + 1, givenArgs: -1}
 	c.env = append(append([]parser.Assign(nil), fr.env...), extra...)
+	c.inherited = len(c.env)
 	c.vars = map[string]varValue{}
 	for k, v := range fr.vars {
 		c.vars[k] = v
@@ -245,10 +257,10 @@ func (fl *follower) line(fr *frame, n syntax.Node) int {
 	return fr.f.Lines.Pos(fr.base + int(n.Pos().Offset())).Line
 }
 
-func (fl *follower) hop(fr *frame, n syntax.Node) []Hop {
+func (fl *follower) hop(fr *frame, n syntax.Node, passThrough bool) []Hop {
 	via := append([]Hop(nil), fr.via...)
 	if fr.f != nil && fr.at == nil {
-		via = append(via, Hop{File: fr.f.Path, Line: fl.line(fr, n)})
+		via = append(via, Hop{File: fr.f.Path, Line: fl.line(fr, n), PassThrough: passThrough})
 	}
 	return via
 }

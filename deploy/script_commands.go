@@ -112,6 +112,7 @@ func (fl *follower) startsSomething(fr *frame, n syntax.Node) bool {
 
 // call runs one simple command of the script.
 func (fl *follower) call(fr *frame, e parser.ProcfileEntry, c *syntax.CallExpr, bg bool) ([]Followed, bool) {
+	passThrough := passesArgsOn(fr, e)
 	argv, changed := fl.positional(fr, e.Argv)
 	if changed {
 		re := parser.ParseWords(fr.f, fl.name, argv, e.Span)
@@ -154,13 +155,14 @@ func (fl *follower) call(fr *frame, e parser.ProcfileEntry, c *syntax.CallExpr, 
 		}
 		return procs, stop
 	}
-	procs, stop := fl.commandAt(fr, e, c, bg)
+	procs, stop := fl.commandAt(fr, e, c, bg, passThrough)
 	return procs, stop
 }
 
-// commandAt decides what one command of a script starts.
-func (fl *follower) commandAt(fr *frame, e parser.ProcfileEntry, n syntax.Node, bg bool) ([]Followed, bool) {
-	sub := fr.child(fr.f, nil, nil, fl.hop(fr, n))
+// commandAt decides what one command of a script starts; passThrough marks
+// its line as one that runs the script's arguments unchanged.
+func (fl *follower) commandAt(fr *frame, e parser.ProcfileEntry, n syntax.Node, bg, passThrough bool) ([]Followed, bool) {
+	sub := fr.child(fr.f, nil, nil, fl.hop(fr, n, passThrough))
 	sub.depth = fr.depth
 	sub.env, sub.vars = fr.env, fr.vars
 	procs, stop := fl.command(sub, e, e.Wrappers, bg)
@@ -236,6 +238,7 @@ func (fl *follower) script(fr *frame, f *parser.File, e parser.ProcfileEntry, ar
 	fl.active[f.Path] = true
 	defer delete(fl.active, f.Path)
 	sub := fr.child(f, args, e.Env, fr.via)
+	sub.givenArgs = len(args)
 	procs, stop := fl.walk(sub, file.Stmts)
 	if len(procs) == 0 && !fl.gaveUp && execs(e) {
 		fl.nothingStarted(e, f.Path)
@@ -309,7 +312,7 @@ func (fl *follower) source(fr *frame, e parser.ProcfileEntry, n syntax.Node) ([]
 	}
 	fl.active[f.Path] = true
 	defer delete(fl.active, f.Path)
-	sub := &frame{f: f, text: string(f.Src), args: fr.args, env: fr.env, vars: fr.vars, via: fl.hop(fr, n), funcs: fr.funcs, depth: fr.depth + 1}
+	sub := &frame{f: f, text: string(f.Src), args: fr.args, env: fr.env, vars: fr.vars, via: fl.hop(fr, n, false), funcs: fr.funcs, depth: fr.depth + 1, givenArgs: -1, inherited: len(fr.env)}
 	procs, stop := fl.walk(sub, file.Stmts)
 	fr.env = sub.env
 	return procs, stop

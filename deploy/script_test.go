@@ -262,27 +262,32 @@ func TestFollowRailsDockerEntrypointPassesCMDThrough(t *testing.T) {
 	if !ok || len(out) != 1 || argvText(out[0].Entry) != "./bin/rails server" || len(m.problems) != 0 {
 		t.Fatalf("%+v %v", out, m.problems)
 	}
-	if !out[0].Entry.WrappedBy("thrust") || Chain(out[0].Via) != " → bin/docker-entrypoint:14" {
-		t.Errorf("wrappers %+v via %q", out[0].Entry.Wrappers, Chain(out[0].Via))
+	// The line is kept (spans and fixes use it) but is pass-through:
+	// messages do not print it.
+	if !out[0].Entry.WrappedBy("thrust") || len(out[0].Via) != 1 || out[0].Via[0].String() != "bin/docker-entrypoint:14" || Chain(out[0].Via) != "" {
+		t.Errorf("wrappers %+v via %+v %q", out[0].Entry.Wrappers, out[0].Via, Chain(out[0].Via))
 	}
 }
 
-// `bash -lc 'text'` (a login shell, as systemd units and Procfiles write
-// it) reads its command from the next word like `-c`; `-l` alone does not.
-func TestFollowCombinedShellCommandOption(t *testing.T) {
-	for _, line := range []string{
-		"worker: bash -lc 'exec bundle exec sidekiq -c 25'",
-		"worker: sh -ec 'exec bundle exec sidekiq -c 25'",
-		"worker: bash -l -c 'exec bundle exec sidekiq -c 25'",
+// An entrypoint that changes what it runs, or sets a variable poollint may
+// read, stays in the printed chain.
+func TestFollowEntrypointThatChangesSomethingKeepsItsHop(t *testing.T) {
+	const server = `"./bin/rails", "server"`
+	for name, c := range map[string][2]string{
+		"sets a variable": {"#!/bin/sh\nexport RAILS_MAX_THREADS=3\nexec \"$@\"\n", server},
+		"shifts":          {"#!/bin/sh\nshift\nexec \"$@\"\n", `"web", ` + server},
+		"adds words":      {"#!/bin/sh\nexec \"$@\" -p 3000\n", server},
+		"inline env":      {"#!/bin/sh\nRAILS_MAX_THREADS=3 exec \"$@\"\n", server},
 	} {
-		out, ok, probs := follow(t, map[string]string{}, line, nil)
-		if !ok || len(out) != 1 || out[0].Entry.Program != "sidekiq" || argvText(out[0].Entry) != "sidekiq -c 25" {
-			t.Errorf("%s: followed %v %+v %v", line, ok, out, probs)
+		files := map[string]string{
+			"Dockerfile":            "FROM ruby\nWORKDIR /rails\nENTRYPOINT [\"/rails/bin/docker-entrypoint\"]\nCMD [" + c[1] + "]\n",
+			"bin/docker-entrypoint": c[0],
 		}
-	}
-	for _, opt := range []string{"-l", "--c", "-", "-C", "-x1c"} {
-		if shellCommandOption(opt) {
-			t.Errorf("%q read as -c", opt)
+		ds, _ := find(t, files, false)
+		m := &memReader{files: files}
+		out, ok := Follow(m.reader(), ds[0].Roles[0].Command, nil)
+		if !ok || len(out) != 1 || !strings.HasPrefix(Chain(out[0].Via), " → bin/docker-entrypoint:") {
+			t.Errorf("%s: %+v %v", name, out, m.problems)
 		}
 	}
 }
