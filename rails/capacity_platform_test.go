@@ -63,3 +63,25 @@ func TestBudgetPlatformNotes(t *testing.T) {
 		})
 	}
 }
+
+// The Redis limit line says why the limit is unknown, and never blames
+// app.json for what it does name or for a deployment that is not Heroku.
+func TestRedisLimitUnknownSaysWhy(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"no plan", map[string]string{}, "app.json names no heroku-redis or heroku-key-value-store plan"},
+		{"unknown plan", map[string]string{"app.json": appJSON(`"web": {"quantity": 1}`, `"heroku-redis:premium-99"`)}, "see the notes"},
+		{"several", map[string]string{"app.json": appJSON(`"web": {"quantity": 1}`, `"heroku-redis:mini", "heroku-key-value-store:mini"`)}, "see the notes"},
+		{"not heroku", map[string]string{"Procfile": "", "fly.toml": "[processes]\n  worker = \"bundle exec sidekiq\"\n"}, "poollint reads a Redis limit only from a Heroku app's add-on plan in app.json"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bs := budgetApp(t, tc.files, Options{}).Budgets()
+			if len(bs) != 1 || bs[0].Redis == nil || bs[0].Redis.LimitUnknown != tc.want {
+				t.Fatalf("budgets = %+v", bs)
+			}
+		})
+	}
+}
