@@ -106,8 +106,8 @@ func (a *App) processesFromRole(role *deploy.Role, outer map[string]string, rail
 // roleVars is the environment a role's deployment gives it under the
 // outer environment, and where the deployment decides each variable.
 func roleVars(role *deploy.Role, outer map[string]string) (map[string]string, map[string]deploy.Var) {
-	vars := map[string]string{}
-	decided := map[string]deploy.Var{}
+	vars := make(map[string]string, len(role.Env)+len(outer))
+	decided := make(map[string]deploy.Var, len(role.Env))
 	for _, v := range role.Env {
 		decided[v.Name] = v
 		if v.Secret {

@@ -278,7 +278,8 @@ func (r *erbRenderer) renderOutput(n *erbNode, scope *erbScope, inLoop bool) {
 		return
 	}
 	if structural(r.f.Src, t) || wholeLines(r.f.Src, t) || (inLoop || len(scope.locals) > 0) && usesLocal(t.Code, scope) {
-		if v, ok := scope.snippetValue(r.f, t.Code, t.CodeStart); ok && len(v.Vars()) == 0 {
+		v, ok := scope.snippetValue(r.f, t.Code, t.CodeStart)
+		if ok && len(v.Vars()) == 0 {
 			if res := v.EvalRaw(r.env); res.Kind == RStr || res.Kind == RInt || res.Kind == RNil {
 				text := res.Str
 				if res.Kind == RInt {
@@ -288,7 +289,7 @@ func (r *erbRenderer) renderOutput(n *erbNode, scope *erbScope, inLoop bool) {
 				return
 			}
 		}
-		if v, ok := scope.snippetValue(r.f, t.Code, t.CodeStart); ok && structural(r.f.Src, t) {
+		if ok && structural(r.f.Src, t) {
 			// An alias name from ENV with a written default: the default.
 			if res := v.EvalRaw(r.env); res.Kind == RStr {
 				r.v.r.Computed(res.Str, t.Start, t.End)
