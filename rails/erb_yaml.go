@@ -90,9 +90,18 @@ func (a *App) renderedYAML(f *parser.File, depth int) (doc *parser.YAMLDoc, hand
 		}
 		return nil, true
 	}
+	// Each rendering's extremes once (comparing pairs read the best one
+	// again for every other).
+	type extremes struct{ pool, threads int }
+	ext := make([]extremes, len(docs))
+	for i, d := range docs {
+		if len(docs) > 1 {
+			ext[i].pool, ext[i].threads = yamlExtremes(d.doc, env, a.RailsEnv)
+		}
+	}
 	best := 0
 	for i := 1; i < len(docs); i++ {
-		if worseYAML(docs[i].doc, docs[best].doc, env, a.RailsEnv) {
+		if worseExtremes(ext[i].pool, ext[i].threads, ext[best].pool, ext[best].threads) {
 			best = i
 		}
 	}
@@ -235,12 +244,12 @@ var sizingKeys = map[string]bool{
 // read (the RAILS_ENV section when there is one), by key path.
 func yamlFingerprint(d *parser.YAMLDoc, railsEnv string) string {
 	var lines []string
-	walkYAMLValues(d, sectionOf(d, railsEnv), "", 0, func(path string, n *yaml.Node) {
-		if !sizingKeys[strings.TrimPrefix(path[strings.LastIndex(path, "/")+1:], ":")] {
+	walkYAMLValues(d, sectionOf(d, railsEnv), yamlPath{}, 0, func(path yamlPath, n *yaml.Node) {
+		if !sizingKeys[strings.TrimPrefix(path.last(), ":")] {
 			return
 		}
 		sp := d.Span(n)
-		lines = append(lines, path+"="+string(d.File.Src[sp.Start.Offset:sp.End.Offset]))
+		lines = append(lines, path.String()+"="+string(d.File.Src[sp.Start.Offset:sp.End.Offset]))
 	})
 	sort.Strings(lines)
 	return strings.Join(lines, "\n")
@@ -253,8 +262,28 @@ func sectionOf(d *parser.YAMLDoc, railsEnv string) *yaml.Node {
 	return d.Root
 }
 
+// yamlPath is the key path of a node below the walk's start: "" for the
+// start itself, else parent+"/"+key. It is joined only when asked: most
+// scalars are skipped on their key alone.
+type yamlPath struct {
+	parent, key string
+	below       bool // not the start
+}
+
+func (p yamlPath) String() string {
+	if !p.below {
+		return ""
+	}
+	return p.parent + "/" + p.key
+}
+
+// last is the path's last segment (the text after its last "/").
+func (p yamlPath) last() string {
+	return p.key[strings.LastIndex(p.key, "/")+1:]
+}
+
 // walkYAMLValues calls fn on each scalar below n, merges resolved.
-func walkYAMLValues(d *parser.YAMLDoc, n *yaml.Node, path string, depth int, fn func(string, *yaml.Node)) {
+func walkYAMLValues(d *parser.YAMLDoc, n *yaml.Node, path yamlPath, depth int, fn func(yamlPath, *yaml.Node)) {
 	n = parser.Resolve(n)
 	if n == nil || depth > 8 {
 		return
@@ -263,21 +292,22 @@ func walkYAMLValues(d *parser.YAMLDoc, n *yaml.Node, path string, depth int, fn 
 	case yaml.ScalarNode:
 		fn(path, n)
 	case yaml.MappingNode:
+		here := path.String()
 		for _, e := range d.Entries(n) {
-			walkYAMLValues(d, e.Value, path+"/"+e.Key, depth+1, fn)
+			walkYAMLValues(d, e.Value, yamlPath{parent: here, key: e.Key, below: true}, depth+1, fn)
 		}
 	case yaml.SequenceNode:
+		here := path.String()
 		for i, c := range n.Content {
-			walkYAMLValues(d, c, path+"/"+strconv.Itoa(i), depth+1, fn)
+			walkYAMLValues(d, c, yamlPath{parent: here, key: strconv.Itoa(i), below: true}, depth+1, fn)
 		}
 	}
 }
 
-// worseYAML reports whether a is a worse case than b for the rules: a
-// smaller pool, else more threads.
-func worseYAML(a, b *parser.YAMLDoc, env Env, railsEnv string) bool {
-	pa, ta := yamlExtremes(a, env, railsEnv)
-	pb, tb := yamlExtremes(b, env, railsEnv)
+// worseExtremes reports whether a rendering with extremes (pa, ta) is a
+// worse case than one with (pb, tb) for the rules: a smaller pool, else
+// more threads (yamlExtremes).
+func worseExtremes(pa, ta, pb, tb int) bool {
 	if pa != pb {
 		return pa < pb
 	}
@@ -288,9 +318,8 @@ func worseYAML(a, b *parser.YAMLDoc, env Env, railsEnv string) bool {
 // writes (pool keys missing count as Active Record's default 5).
 func yamlExtremes(d *parser.YAMLDoc, env Env, railsEnv string) (minPool, maxThreads int) {
 	minPool, maxThreads = 1<<30, 0
-	walkYAMLValues(d, sectionOf(d, railsEnv), "", 0, func(path string, n *yaml.Node) {
-		key := path[strings.LastIndex(path, "/")+1:]
-		key = strings.TrimPrefix(key, ":")
+	walkYAMLValues(d, sectionOf(d, railsEnv), yamlPath{}, 0, func(path yamlPath, n *yaml.Node) {
+		key := strings.TrimPrefix(path.last(), ":")
 		var r Result
 		switch key {
 		case "pool", "max_connections", "concurrency", "threads", "processes":
