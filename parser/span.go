@@ -42,13 +42,18 @@ type LineIndex struct {
 
 // NewLineIndex indexes the line starts of src.
 func NewLineIndex(src []byte) *LineIndex {
+	ix := lineIndexOf(src)
+	return &ix
+}
+
+func lineIndexOf(src []byte) LineIndex {
 	starts := make([]int, 1, bytes.Count(src, []byte{'\n'})+1)
 	for i, b := range src {
 		if b == '\n' {
 			starts = append(starts, i+1)
 		}
 	}
-	return &LineIndex{starts: starts, size: len(src)}
+	return LineIndex{starts: starts, size: len(src)}
 }
 
 // Pos returns the position of a byte offset (clamped to the file).
@@ -107,7 +112,14 @@ type File struct {
 
 // NewFile wraps src read from abs as the app-relative path rel.
 func NewFile(rel, abs string, src []byte) *File {
-	return &File{Path: rel, Abs: abs, Src: src, Lines: NewLineIndex(src)}
+	// One allocation for the file and its index (a file is made per file
+	// read and per rendering and command parsed).
+	both := &struct {
+		f  File
+		ix LineIndex
+	}{ix: lineIndexOf(src)}
+	both.f = File{Path: rel, Abs: abs, Src: src, Lines: &both.ix}
+	return &both.f
 }
 
 // Span returns the span of the byte range [start, end) of f.
