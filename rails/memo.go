@@ -15,7 +15,9 @@ type processMemo struct {
 	unicornFork    *UnicornFork
 	bootConfig     *ARCall
 	bootConfigRead bool
-	pools          map[*DatabaseConfig]Pool // PoolOf, by config (its Unset is shared: read it only)
+	pools          map[*DatabaseConfig]Pool // PoolOf, by config
+	pumaThreads    *Threads
+	sidekiqThreads *Threads
 }
 
 // memoOf returns p's memo, or nil before Load has finished.

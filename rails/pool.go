@@ -3,6 +3,7 @@ package rails
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -55,6 +56,7 @@ func (a *App) PoolOf(db *DatabaseConfig, p *Process) Pool {
 		return pool
 	}
 	pool := a.poolOf(db, p)
+	pool.Unset = slices.Clip(pool.Unset) // a caller's append copies
 	if m.pools == nil {
 		m.pools = map[*DatabaseConfig]Pool{}
 	}

@@ -1,6 +1,7 @@
 package rails
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/poollint/poollint/parser"
@@ -62,6 +63,19 @@ func (a *App) PumaConfigOf(p *Process) *PumaConfig {
 
 // PumaThreads is T for a Puma process (RULES.md puma-threads-exceed-pool).
 func (a *App) PumaThreads(p *Process) Threads {
+	m := a.memoOf(p)
+	if m == nil {
+		return a.pumaThreads(p)
+	}
+	if m.pumaThreads == nil {
+		t := a.pumaThreads(p)
+		t.Unset = slices.Clip(t.Unset) // a caller's append copies
+		m.pumaThreads = &t
+	}
+	return *m.pumaThreads
+}
+
+func (a *App) pumaThreads(p *Process) Threads {
 	env := a.EnvOf(p)
 	t := a.pumaBaseThreads(p, env)
 	if !t.Known || !a.Versions.AtLeast("puma", "8.0.0") {
@@ -170,6 +184,19 @@ func (a *App) SidekiqConfigOf(p *Process) *SidekiqConfig {
 // concurrency plus every other capsule's (RULES.md
 // sidekiq-concurrency-exceeds-pool).
 func (a *App) SidekiqConcurrency(p *Process) Threads {
+	m := a.memoOf(p)
+	if m == nil {
+		return a.sidekiqConcurrency(p)
+	}
+	if m.sidekiqThreads == nil {
+		t := a.sidekiqConcurrency(p)
+		t.Unset = slices.Clip(t.Unset) // a caller's append copies
+		m.sidekiqThreads = &t
+	}
+	return *m.sidekiqThreads
+}
+
+func (a *App) sidekiqConcurrency(p *Process) Threads {
 	env := a.EnvOf(p)
 	base := refuseBelowOne(a.sidekiqDefaultCapsule(p, env), sidekiqRefusesZero)
 	if !base.Known || !a.Versions.AtLeast("sidekiq", "7.0.0") {
