@@ -86,12 +86,23 @@ func (m *renderMap) copied(s, e int) bool {
 // and a YAML error's line is f's line the offending text came from.
 // Tags and the document's internal offsets are the rendering's.
 func ParseYAMLRendering(f *File, r *Rendering) (*YAMLDoc, error) {
+	return parseYAMLRendering(f, r, true)
+}
+
+// ParseYAMLRenderingUnlocated is ParseYAMLRendering without locating a
+// syntax error (its YAMLError says line 0; see ParseYAMLUnlocated): of the
+// renderings of one template that fail, only the first error is shown.
+func ParseYAMLRenderingUnlocated(f *File, r *Rendering) (*YAMLDoc, error) {
+	return parseYAMLRendering(f, r, false)
+}
+
+func parseYAMLRendering(f *File, r *Rendering, locate bool) (*YAMLDoc, error) {
 	if f == nil || r == nil || len(r.From) != len(r.Src) || len(r.To) != len(r.Src) {
 		return nil, errors.New("parser: ParseYAMLRendering needs a file and a consistent rendering")
 	}
 	rf := NewFile(f.Path, f.Abs, r.Src)
 	m := &renderMap{from: r.From, to: r.To, size: len(f.Src)}
-	d, err := ParseYAML(rf)
+	d, err := parseYAML(rf, locate)
 	if err != nil {
 		var ye *YAMLError
 		if errors.As(err, &ye) {

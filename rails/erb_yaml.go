@@ -74,6 +74,9 @@ func (a *App) renderedYAML(f *parser.File, depth int) (doc *parser.YAMLDoc, hand
 			docs = append(docs, parsed{v, d})
 		}
 	}
+	if firstErr != nil {
+		firstErr = locatedVariantError(f, firstErrVariant, firstErr)
+	}
 	if len(docs) == 0 {
 		if firstErr == nil {
 			return nil, true // every variant includes a file that is not there: noted
@@ -163,7 +166,7 @@ func (a *App) renderedYAML(f *parser.File, depth int) (doc *parser.YAMLDoc, hand
 
 // parseVariant parses one rendering, or the file it includes.
 func (a *App) parseVariant(f *parser.File, v *erbVariant, depth int) (*parser.YAMLDoc, error) {
-	if v.include != "" && strings.TrimSpace(string(v.r.Src)) == "" {
+	if includesOnly(v) {
 		if depth >= maxIncludeDepth {
 			return nil, errors.New(f.Path + ": ERB includes nested too deeply")
 		}
@@ -186,12 +189,31 @@ func (a *App) parseVariant(f *parser.File, v *erbVariant, depth int) (*parser.YA
 		}
 		return d, err
 	}
-	d, err := parser.ParseYAMLRendering(f, &v.r)
+	d, err := parser.ParseYAMLRenderingUnlocated(f, &v.r)
 	if err != nil {
 		return nil, err
 	}
 	d.Scope = v.scope
 	return d, nil
+}
+
+// includesOnly reports whether variant v renders nothing but the file its
+// ERB includes (parseVariant reads that file instead).
+func includesOnly(v *erbVariant) bool {
+	return v.include != "" && strings.TrimSpace(string(v.r.Src)) == ""
+}
+
+// locatedVariantError is the error parseVariant gave for v, with its line:
+// parseVariant does not locate a rendering's syntax error, since only the
+// first failing rendering's is shown. An include's error is located.
+func locatedVariantError(f *parser.File, v *erbVariant, err error) error {
+	if includesOnly(v) {
+		return err
+	}
+	if _, located := parser.ParseYAMLRendering(f, &v.r); located != nil {
+		return located
+	}
+	return err
 }
 
 // noteVariant reports the Ruby the chosen rendering did not run and any
