@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/poollint/poollint/parser"
@@ -58,8 +59,9 @@ func unitEntries(f *parser.File) []unitEntry {
 			if cont {
 				piece = piece[:len(piece)-1]
 			}
+			e.value += piece // whole, not byte by byte (that was quadratic)
+			e.at = slices.Grow(e.at, len(piece))
 			for i := 0; i < len(piece); i++ {
-				e.value += piece[i : i+1]
 				e.at = append(e.at, vs+i)
 			}
 			if !cont {
@@ -141,6 +143,7 @@ func unitWords(value string) []unitWord {
 		}
 		var w unitWord
 		var quote byte
+		var text []byte // w.text, built without a string per byte
 		for ; i < len(value); i++ {
 			c := value[i]
 			switch {
@@ -152,14 +155,15 @@ func unitWords(value string) []unitWord {
 				quote = 0
 			case c == '\\' && i+1 < len(value):
 				i++
-				w.text += unescape(value[i])
+				text = append(text, unescape(value[i])...)
 				w.from = append(w.from, -1)
 			default:
-				w.text += value[i : i+1]
+				text = append(text, value[i])
 				w.from = append(w.from, i)
 			}
 		}
 	done:
+		w.text = string(text)
 		w.end = i
 		out = append(out, w)
 	}
