@@ -1,5 +1,7 @@
 package parser
 
+import "slices"
+
 // RubySnippet is ParseRubySnippet remembered per file: the ERB of a YAML
 // template is parsed when the file is read, again for each rendering of
 // its conditions (up to 16), and again for each value the model reads
@@ -33,4 +35,22 @@ type snippetKey struct {
 type snippetParse struct {
 	r   *RubyFile
 	err error
+}
+
+// ERBTags is ScanERB(f.Src), scanned once per file: the loader asks
+// whether a template has code tags, ParseYAML masks its tags, the
+// renderer reads them, and inline disables are looked for in them. The
+// slice is shared: read it, never write to it. Like RubySnippet's memo,
+// it is the file's, read by one goroutine.
+func (f *File) ERBTags() ([]ERBTag, error) {
+	if f.erb == nil {
+		tags, err := ScanERB(f.Src)
+		f.erb = &erbScan{tags: slices.Clip(tags), err: err}
+	}
+	return f.erb.tags, f.erb.err
+}
+
+type erbScan struct {
+	tags []ERBTag
+	err  error
 }

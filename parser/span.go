@@ -108,6 +108,7 @@ type File struct {
 	Lines *LineIndex
 
 	snippets map[snippetKey]snippetParse // RubySnippet's memo (snippet_memo.go)
+	erb      *erbScan                    // ERBTags' memo (snippet_memo.go)
 }
 
 // NewFile wraps src read from abs as the app-relative path rel.

@@ -117,7 +117,7 @@ func parseYAML(f *File, locate bool) (*YAMLDoc, error) {
 		// count UTF-16 units, and Rails reads config files as UTF-8.
 		return nil, &YAMLError{Path: f.Path, Line: 1, Msg: "the file is UTF-16 encoded; only UTF-8 YAML can be read"}
 	}
-	tags, err := ScanERB(f.Src)
+	tags, err := f.ERBTags()
 	if err != nil {
 		var ee *ERBError
 		if errors.As(err, &ee) {

@@ -69,6 +69,8 @@ type App struct {
 	// nothing changes it, and per-process answers are memoised (memo.go).
 	loaded bool
 	memos  map[*Process]*processMemo
+
+	reader *deploy.Reader // deployReader's, made once
 }
 
 // ERBChoice is the branch of a YAML template the model read.

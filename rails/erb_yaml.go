@@ -43,7 +43,7 @@ func (a *App) notModeled(span parser.Span, msg string) {
 // handled is false when the template is not one the renderer reads (no
 // ERB, or an unterminated tag), which parseYAML then reports as before.
 func (a *App) renderedYAML(f *parser.File, depth int) (doc *parser.YAMLDoc, handled bool) {
-	tags, err := parser.ScanERB(f.Src)
+	tags, err := f.ERBTags()
 	if err != nil || len(tags) == 0 {
 		return nil, false
 	}

@@ -192,7 +192,7 @@ func (a *App) parseYAML(f *parser.File) *parser.YAMLDoc {
 // `<% name = ... %>`): parser.ParseYAML marks such a document dynamic
 // (YAMLDoc.erbReasonFromNodes), so the model reads its renderings.
 func hasERBCode(f *parser.File) bool {
-	tags, err := parser.ScanERB(f.Src)
+	tags, err := f.ERBTags()
 	if err != nil {
 		return false
 	}

@@ -13,13 +13,18 @@ import (
 // deployReader is how package deploy reads the app's files: through the
 // app's own gate and YAML loading.
 func (a *App) deployReader() deploy.Reader {
-	return deploy.Reader{
-		Read:    a.readFile,
-		YAML:    a.parseYAML,
-		List:    a.listDir,
-		Problem: a.problem,
-		ERB:     a.deployERB,
+	if a.reader == nil {
+		// Made once per app: each method value is an allocation, and
+		// every command followed asks for a reader.
+		a.reader = &deploy.Reader{
+			Read:    a.readFile,
+			YAML:    a.parseYAML,
+			List:    a.listDir,
+			Problem: a.problem,
+			ERB:     a.deployERB,
+		}
 	}
+	return *a.reader
 }
 
 // followScripts returns the commands e starts: those of the scripts it
