@@ -1015,7 +1015,10 @@ func newYAMLLines(src []byte) yamlLines {
 	if bytes.HasPrefix(src, []byte("\xEF\xBB\xBF")) {
 		first = 3
 	}
-	starts := []int{first}
+	// Room for a line per \n or \r (CRLF counts twice); the rarer
+	// Unicode breaks grow it.
+	starts := make([]int, 1, 1+bytes.Count(src, []byte{'\n'})+bytes.Count(src, []byte{'\r'}))
+	starts[0] = first
 	for i := first; i < len(src); {
 		if w := yamlBreakWidth(src, i); w > 0 {
 			i += w
