@@ -104,7 +104,7 @@ func TestDiscoverEachFindsRootsInSortedOrder(t *testing.T) {
 	for _, app := range []string{
 		"a/x", "a/x-y", "a/x/z" /* nested under an app: not found */, "a-b", "a.b/q", "a0",
 		"a/b c", "a/b/c", "a/b-c", "a/b/c-d/e", "A", "z/y/x/w", "z/y-", "z/y0/k",
-		"vendor/gems/skipped", "b/node_modules/skipped",
+		"m", "m-n/o", "m.n", "vendor/gems/skipped", "b/node_modules/skipped",
 	} {
 		files[app+"/Gemfile"] = ""
 		files[app+"/config/database.yml"] = ""
@@ -120,8 +120,8 @@ func TestDiscoverEachFindsRootsInSortedOrder(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("roots in walk order\n%q\nwant sorted\n%q", got, want)
 	}
-	if len(got) != 13 {
-		t.Errorf("found %d roots, want 13: %q", len(got), got)
+	if len(got) != 16 {
+		t.Errorf("found %d roots, want 16: %q", len(got), got)
 	}
 	for _, r := range got {
 		if rel, _ := filepath.Rel(dir, r); rel == filepath.FromSlash("a/x/z") || filepath.Base(r) == "skipped" {
