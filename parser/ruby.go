@@ -108,7 +108,7 @@ func parseRuby(f *File, src []byte, base int) (*RubyFile, error) {
 // `when 1` by reading the keyword as an identifier and reports no error,
 // but Ruby rejects the file, and the fixer's re-parse check must see that.
 func (r *RubyFile) firstError() (bad *Node) {
-	r.walk([]step{{node: r.Root}}, func(path []step) bool {
+	walkTree([]step{{node: r.Root}}, func(path []step) bool {
 		n := path[len(path)-1].node
 		if bad == nil && (n.IsError() || n.IsMissing() || r.isKeywordAsName(path)) {
 			bad = n
@@ -133,7 +133,7 @@ func (r *RubyFile) errorShown(bad *Node) *Node {
 	}
 	seen := false
 	var next *Node
-	r.walk([]step{{node: r.Root}}, func(path []step) bool {
+	walkTree([]step{{node: r.Root}}, func(path []step) bool {
 		n := path[len(path)-1].node
 		switch {
 		case next != nil:
@@ -169,7 +169,7 @@ func (r *RubyFile) isKeywordAsName(path []step) bool {
 	case "name":
 		return false
 	case "method":
-		return r.field(path[len(path)-2].node, "receiver") == nil
+		return field(path[len(path)-2].node, "receiver") == nil
 	}
 	return true
 }
@@ -420,8 +420,8 @@ func (r *RubyFile) IntValue(n *Node) (int, bool) {
 		return 0, false
 	}
 	if NodeType(n) == "unary" {
-		op := r.field(n, "operator")
-		v, ok := r.IntValue(r.field(n, "operand"))
+		op := field(n, "operator")
+		v, ok := r.IntValue(field(n, "operand"))
 		if !ok || op == nil {
 			return 0, false
 		}
@@ -502,9 +502,6 @@ func walkTree(prefix []step, visit func(path []step) bool) {
 // isNoise says n is an extra without an error (a comment, a heredoc
 // body), which walks neither visit nor enter.
 func isNoise(n *Node) bool { return n.IsExtra() && !n.HasError() }
-
-// walk is walkTree, kept as a method for the callers that read r.
-func (r *RubyFile) walk(prefix []step, visit func(path []step) bool) { walkTree(prefix, visit) }
 
 // childrenOf returns every child of n with its field.
 func childrenOf(n *Node) []step {
@@ -603,9 +600,3 @@ func namedSteps(n *Node) []step {
 // statements is namedChildren under the name that says what they are for a
 // statement container (program, body_statement, then, else, …).
 func statements(n *Node) []*Node { return namedChildren(n) }
-
-// The record-reading forms of the helpers above, as methods for the
-// callers that hold r.
-func (r *RubyFile) field(n *Node, name string) *Node { return field(n, name) }
-func (r *RubyFile) namedSteps(n *Node) []step        { return namedSteps(n) }
-func (r *RubyFile) namedChildren(n *Node) []*Node    { return namedChildren(n) }

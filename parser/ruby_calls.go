@@ -51,7 +51,7 @@ func (r *RubyFile) Calls(n *Node, names ...string) []Call {
 	locals := r.newLocalNames()
 	// Start from n's real path so a call at the root of the subtree still
 	// knows its parent (a modifier guard, an assignment).
-	r.walk(r.pathTo(n), func(path []step) bool {
+	walkTree(r.pathTo(n), func(path []step) bool {
 		if c, ok := r.callAt(path, locals); ok && wanted(c.Method, names) {
 			out = append(out, c)
 		}
@@ -80,12 +80,12 @@ func (r *RubyFile) TopLevelCalls(names ...string) []Call {
 		path = path[:len(path)-1]
 	}
 	body := func() {
-		for _, s := range r.namedSteps(path[len(path)-1].node) {
+		for _, s := range namedSteps(path[len(path)-1].node) {
 			visit(s.node, s.field)
 		}
 	}
 	sub := func(name string) {
-		if c := r.field(path[len(path)-1].node, name); c != nil {
+		if c := field(path[len(path)-1].node, name); c != nil {
 			visit(c, name)
 		}
 	}
@@ -111,7 +111,7 @@ func (r *RubyFile) TopLevelCalls(names ...string) []Call {
 				sub("right")
 			}
 		case "case", "case_match":
-			for _, c := range r.namedSteps(n) {
+			for _, c := range namedSteps(n) {
 				switch NodeType(c.node) {
 				case "when", "in_clause":
 					path = append(path, c)
@@ -154,8 +154,8 @@ func (r *RubyFile) callAt(path []step, locals *localNames) (Call, bool) {
 	stmt := last // the path index of the node a modifier would wrap
 	switch NodeType(n) {
 	case "call":
-		c = Call{Node: n, Receiver: r.field(n, "receiver")}
-		switch m := r.field(n, "method"); {
+		c = Call{Node: n, Receiver: field(n, "receiver")}
+		switch m := field(n, "method"); {
 		case m == nil:
 			c.Method = "call" // `foo.(x)` is sugar for foo.call(x)
 		case m.IsMissing():
@@ -168,20 +168,20 @@ func (r *RubyFile) callAt(path []step, locals *localNames) (Call, bool) {
 			return Call{}, false
 		case path[last].field == "left" && NodeType(parent) == "assignment":
 			c.Method += "="
-			if v := r.field(parent, "right"); v != nil {
+			if v := field(parent, "right"); v != nil {
 				c.Args = []*Node{v}
 			}
 			stmt = last - 1
 		default:
-			for _, a := range r.namedChildren(r.field(n, "arguments")) {
+			for _, a := range namedChildren(field(n, "arguments")) {
 				if NodeType(a) != "block_argument" {
 					c.Args = append(c.Args, a)
 				}
 			}
 		}
-		if b := r.field(n, "block"); b != nil {
+		if b := field(n, "block"); b != nil {
 			c.Block = b
-			c.BlockBody = r.namedChildren(r.field(b, "body"))
+			c.BlockBody = namedChildren(field(b, "body"))
 		}
 	case "identifier":
 		if !isStatement(path) || locals.definedBefore(r.Text(n), int(n.StartByte())) {
@@ -194,7 +194,7 @@ func (r *RubyFile) callAt(path []step, locals *localNames) (Call, bool) {
 	if stmt > 0 && path[stmt].field == "body" {
 		switch NodeType(path[stmt-1].node) {
 		case "if_modifier", "unless_modifier":
-			c.Guard = r.field(path[stmt-1].node, "condition")
+			c.Guard = field(path[stmt-1].node, "condition")
 			c.GuardNegated = NodeType(path[stmt-1].node) == "unless_modifier"
 		}
 	}
@@ -250,7 +250,7 @@ func (r *RubyFile) newLocalNames() *localNames { return &localNames{r: r} }
 func (l *localNames) definedBefore(name string, offset int) bool {
 	if l.first == nil {
 		l.first = map[string]int{}
-		l.r.walk([]step{{node: l.r.Root}}, func(path []step) bool {
+		walkTree([]step{{node: l.r.Root}}, func(path []step) bool {
 			n := path[len(path)-1].node
 			if NodeType(n) == "identifier" && definesLocal(path) {
 				name := l.r.Text(n)
@@ -314,15 +314,15 @@ func (r *RubyFile) assignments() map[string][]Assignment {
 		a.Name = r.Text(name)
 		out[a.Name] = append(out[a.Name], a)
 	}
-	r.walk([]step{{node: r.Root}}, func(path []step) bool {
+	walkTree([]step{{node: r.Root}}, func(path []step) bool {
 		n := path[len(path)-1].node
 		switch NodeType(n) {
 		case "method", "singleton_method", "class", "singleton_class", "module":
 			return false
 		case "assignment", "operator_assignment":
-			left, right := r.field(n, "left"), r.field(n, "right")
+			left, right := field(n, "left"), field(n, "right")
 			op := "="
-			if o := r.field(n, "operator"); o != nil {
+			if o := field(n, "operator"); o != nil {
 				op = r.Text(o)
 			}
 			switch {
@@ -330,8 +330,8 @@ func (r *RubyFile) assignments() map[string][]Assignment {
 			case NodeType(left) == "identifier":
 				add(left, Assignment{Node: n, Value: right, Operator: op})
 			case NodeType(left) == "left_assignment_list":
-				targets := r.namedChildren(left)
-				values := r.namedChildren(right)
+				targets := namedChildren(left)
+				values := namedChildren(right)
 				matched := right != nil && NodeType(right) == "right_assignment_list" && len(values) == len(targets)
 				for i, t := range targets {
 					if NodeType(t) != "identifier" {
@@ -359,8 +359,8 @@ func (r *RubyFile) AttributeAssignments(n *Node, attr string) []Assignment {
 		if NodeType(left) != "call" {
 			return nil, false
 		}
-		m := r.field(left, "method")
-		recv := r.field(left, "receiver")
+		m := field(left, "method")
+		recv := field(left, "receiver")
 		if m == nil || recv == nil || (attr != "" && r.Text(m) != attr) {
 			return nil, false
 		}
@@ -377,9 +377,9 @@ func (r *RubyFile) IndexAssignments(n *Node, key string) []Assignment {
 		if NodeType(left) != "element_reference" {
 			return nil, false
 		}
-		obj := r.field(left, "object")
+		obj := field(left, "object")
 		var index []*Node
-		for _, c := range r.namedSteps(left) {
+		for _, c := range namedSteps(left) {
 			if c.field != "object" {
 				index = append(index, c.node)
 			}
@@ -401,18 +401,18 @@ func (r *RubyFile) assignmentsTo(n *Node, match func(left *Node) (*Node, bool)) 
 	if n == nil {
 		return nil
 	}
-	r.walk([]step{{node: n}}, func(path []step) bool {
+	walkTree([]step{{node: n}}, func(path []step) bool {
 		a := path[len(path)-1].node
 		if NodeType(a) != "assignment" && NodeType(a) != "operator_assignment" {
 			return true
 		}
-		if left := r.field(a, "left"); left != nil {
+		if left := field(a, "left"); left != nil {
 			if recv, ok := match(left); ok {
 				op := "="
-				if o := r.field(a, "operator"); o != nil {
+				if o := field(a, "operator"); o != nil {
 					op = r.Text(o)
 				}
-				out = append(out, Assignment{Name: r.CompactText(recv), Node: a, Value: r.field(a, "right"), Operator: op})
+				out = append(out, Assignment{Name: r.CompactText(recv), Node: a, Value: field(a, "right"), Operator: op})
 			}
 		}
 		return true
@@ -448,35 +448,35 @@ func (r *RubyFile) EnclosingConditions(n *Node) []Condition {
 		switch NodeType(p) {
 		case "if", "elsif", "unless":
 			if child.field == "consequence" || child.field == "alternative" {
-				out = append(out, Condition{Node: p, Cond: r.field(p, "condition"),
+				out = append(out, Condition{Node: p, Cond: field(p, "condition"),
 					Negated: NodeType(p) == "unless", InElse: child.field == "alternative"})
 			}
 		case "if_modifier", "unless_modifier":
 			if child.field == "body" {
-				out = append(out, Condition{Node: p, Cond: r.field(p, "condition"), Negated: NodeType(p) == "unless_modifier"})
+				out = append(out, Condition{Node: p, Cond: field(p, "condition"), Negated: NodeType(p) == "unless_modifier"})
 			}
 		case "conditional":
 			if child.field == "consequence" || child.field == "alternative" {
-				out = append(out, Condition{Node: p, Cond: r.field(p, "condition"), InElse: child.field == "alternative"})
+				out = append(out, Condition{Node: p, Cond: field(p, "condition"), InElse: child.field == "alternative"})
 			}
 		case "binary":
 			if isLogical(p) && child.field == "right" {
-				op := NodeType(r.field(p, "operator"))
-				out = append(out, Condition{Node: p, Cond: r.field(p, "left"), InElse: op == "or" || op == "||"})
+				op := NodeType(field(p, "operator"))
+				out = append(out, Condition{Node: p, Cond: field(p, "left"), InElse: op == "or" || op == "||"})
 			}
 		case "when", "in_clause":
 			if child.field == "body" && i >= 2 {
-				out = append(out, Condition{Node: p, Cond: r.field(path[i-2].node, "value"), Patterns: patternsOf(p)})
+				out = append(out, Condition{Node: p, Cond: field(path[i-2].node, "value"), Patterns: patternsOf(p)})
 			}
 		case "case", "case_match":
 			if NodeType(child.node) == "else" {
 				var all []*Node
-				for _, c := range r.namedChildren(p) {
+				for _, c := range namedChildren(p) {
 					if NodeType(c) == "when" || NodeType(c) == "in_clause" {
 						all = append(all, patternsOf(c)...)
 					}
 				}
-				out = append(out, Condition{Node: p, Cond: r.field(p, "value"), Patterns: all, InElse: true})
+				out = append(out, Condition{Node: p, Cond: field(p, "value"), Patterns: all, InElse: true})
 			}
 		}
 	}
