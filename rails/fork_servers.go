@@ -47,15 +47,8 @@ func (f PumaFork) Forks() bool {
 // default was computed before config files loaded) and 7.0+ counts the
 // config file's workers too.
 func (a *App) PumaForkOf(p *Process) PumaFork {
-	m := a.memoOf(p)
-	if m == nil {
-		return a.pumaForkOf(p)
-	}
-	if m.pumaFork == nil {
-		f := a.pumaForkOf(p)
-		m.pumaFork = &f
-	}
-	return *m.pumaFork
+	return memoized(a, p, func(m *processMemo) **PumaFork { return &m.pumaFork },
+		func() PumaFork { return a.pumaForkOf(p) })
 }
 
 func (a *App) pumaForkOf(p *Process) PumaFork {
@@ -143,15 +136,8 @@ func (f UnicornFork) Forks() bool {
 
 // UnicornForkOf resolves preload_app for a Unicorn process.
 func (a *App) UnicornForkOf(p *Process) UnicornFork {
-	m := a.memoOf(p)
-	if m == nil {
-		return a.unicornForkOf(p)
-	}
-	if m.unicornFork == nil {
-		f := a.unicornForkOf(p)
-		m.unicornFork = &f
-	}
-	return *m.unicornFork
+	return memoized(a, p, func(m *processMemo) **UnicornFork { return &m.unicornFork },
+		func() UnicornFork { return a.unicornForkOf(p) })
 }
 
 func (a *App) unicornForkOf(p *Process) UnicornFork {

@@ -20,6 +20,21 @@ type processMemo struct {
 	sidekiqThreads *Threads
 }
 
+// memoized returns the answer kept in p's memo at field, computing it
+// the first time; before Load has finished it computes every time.
+func memoized[T any](a *App, p *Process, field func(*processMemo) **T, compute func() T) T {
+	m := a.memoOf(p)
+	if m == nil {
+		return compute()
+	}
+	slot := field(m)
+	if *slot == nil {
+		v := compute()
+		*slot = &v
+	}
+	return **slot
+}
+
 // memoOf returns p's memo, or nil before Load has finished.
 func (a *App) memoOf(p *Process) *processMemo {
 	if !a.loaded {

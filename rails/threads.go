@@ -63,16 +63,15 @@ func (a *App) PumaConfigOf(p *Process) *PumaConfig {
 
 // PumaThreads is T for a Puma process (RULES.md puma-threads-exceed-pool).
 func (a *App) PumaThreads(p *Process) Threads {
-	m := a.memoOf(p)
-	if m == nil {
-		return a.pumaThreads(p)
-	}
-	if m.pumaThreads == nil {
-		t := a.pumaThreads(p)
-		t.Unset = slices.Clip(t.Unset) // a caller's append copies
-		m.pumaThreads = &t
-	}
-	return *m.pumaThreads
+	return memoized(a, p, func(m *processMemo) **Threads { return &m.pumaThreads },
+		func() Threads { return clipped(a.pumaThreads(p)) })
+}
+
+// clipped is t with Unset clipped, so a caller's append to a kept answer
+// copies instead of writing into it.
+func clipped(t Threads) Threads {
+	t.Unset = slices.Clip(t.Unset)
+	return t
 }
 
 func (a *App) pumaThreads(p *Process) Threads {
@@ -184,16 +183,8 @@ func (a *App) SidekiqConfigOf(p *Process) *SidekiqConfig {
 // concurrency plus every other capsule's (RULES.md
 // sidekiq-concurrency-exceeds-pool).
 func (a *App) SidekiqConcurrency(p *Process) Threads {
-	m := a.memoOf(p)
-	if m == nil {
-		return a.sidekiqConcurrency(p)
-	}
-	if m.sidekiqThreads == nil {
-		t := a.sidekiqConcurrency(p)
-		t.Unset = slices.Clip(t.Unset) // a caller's append copies
-		m.sidekiqThreads = &t
-	}
-	return *m.sidekiqThreads
+	return memoized(a, p, func(m *processMemo) **Threads { return &m.sidekiqThreads },
+		func() Threads { return clipped(a.sidekiqConcurrency(p)) })
 }
 
 func (a *App) sidekiqConcurrency(p *Process) Threads {
