@@ -1,16 +1,11 @@
 package rails
 
-import (
-	"os"
-	"path/filepath"
-	"testing"
-)
+import "testing"
 
 // A copy of a process with another environment (ProcessWith's fallback,
 // a fix's probe) is another process: it must not read the answers
 // memoised for the original.
 func TestProcessCopyDoesNotInheritMemo(t *testing.T) {
-	root := t.TempDir()
 	files := map[string]string{
 		"Gemfile.lock": "GEM\n  remote: https://rubygems.org/\n  specs:\n    puma (6.4.2)\n    rails (7.1.3)\n\nDEPENDENCIES\n  puma\n  rails\n",
 		"Procfile":     "web: bundle exec puma -C config/puma.rb\n",
@@ -18,16 +13,7 @@ func TestProcessCopyDoesNotInheritMemo(t *testing.T) {
 			"on_worker_boot do\n  ActiveRecord::Base.establish_connection(Rails.application.config.database_configuration[Rails.env].merge('pool' => 8))\nend\n",
 		"config/database.yml": "production:\n  adapter: postgresql\n  pool: 5\n",
 	}
-	for rel, src := range files {
-		p := filepath.Join(root, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	app, err := Load(root, Options{})
+	app, err := Load(writeTree(t, files), Options{}) // fork_sites_test.go
 	if err != nil {
 		t.Fatal(err)
 	}
