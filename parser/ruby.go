@@ -545,16 +545,7 @@ func field(n *Node, name string) *Node {
 	if n == nil {
 		return nil
 	}
-	id, ok := fieldIDs()[name]
-	if !ok || n.IsError() {
-		return nil
-	}
-	for _, k := range n.children() {
-		if c := &n.tree.nodes[k]; c.field == id && !c.IsExtra() {
-			return c
-		}
-	}
-	return nil
+	return n.childInField(name, true)
 }
 
 // fields returns every child of n in the named field, in order.

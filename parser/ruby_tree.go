@@ -127,13 +127,18 @@ func (n *Node) NamedChild(i int) *Node {
 // ChildByFieldName returns the first child in the named field, nil when
 // none. An ERROR node has no fields, as tree-sitter answers, though a
 // cursor may name the field a child held in the rule that failed.
-func (n *Node) ChildByFieldName(name string) *Node {
+func (n *Node) ChildByFieldName(name string) *Node { return n.childInField(name, false) }
+
+// childInField is the first child in the named field, leaving out extras
+// (comments tree-sitter files under the surrounding field) when
+// skipExtras is set.
+func (n *Node) childInField(name string, skipExtras bool) *Node {
 	id, ok := fieldIDs()[name]
 	if !ok || n.IsError() {
 		return nil
 	}
 	for _, k := range n.children() {
-		if c := &n.tree.nodes[k]; c.field == id {
+		if c := &n.tree.nodes[k]; c.field == id && !(skipExtras && c.IsExtra()) {
 			return c
 		}
 	}
